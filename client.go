@@ -1,0 +1,130 @@
+package mp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/wxkit/mp/token"
+)
+
+// Client is one Official Account's connection to the WeChat API. It is safe
+// for concurrent use; create one per AppID and share it.
+type Client struct {
+	cfg     Config
+	http    HTTPDoer
+	base    string
+	open    string
+	mp      string
+	logger  *slog.Logger
+	retry   RetryPolicy
+	store   token.Store
+	tokOpts []token.Option
+	tokens  TokenSource
+	maxBody int64
+	now     func() time.Time
+}
+
+// New returns a Client for the account cfg. AppID is required; AppSecret is
+// required unless [WithTokenSource] supplies tokens.
+func New(cfg Config, opts ...Option) (*Client, error) {
+	if cfg.AppID == "" {
+		return nil, errors.New("mp: Config.AppID is required")
+	}
+	s := settings{
+		baseURL:     DefaultBaseURL,
+		openBaseURL: DefaultOpenBaseURL,
+		mpBaseURL:   DefaultMPBaseURL,
+		retry:       DefaultRetryPolicy(),
+		maxBody:     32 << 20,
+	}
+	for _, o := range opts {
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	if s.http == nil {
+		s.http = &http.Client{Timeout: 30 * time.Second}
+	}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	} else {
+		s.tokenOpts = append([]token.Option{token.WithClock(s.now)}, s.tokenOpts...)
+	}
+	if s.store == nil {
+		s.store = token.NewMemoryStore()
+	}
+	c := &Client{
+		cfg: cfg, http: s.http, base: s.baseURL, open: s.openBaseURL, mp: s.mpBaseURL,
+		logger: s.logger, retry: s.retry, store: s.store, tokOpts: s.tokenOpts, now: s.now, maxBody: s.maxBody,
+	}
+	switch {
+	case s.tokenSource != nil:
+		c.tokens = s.tokenSource
+	case cfg.AppSecret == "":
+		c.tokens = noSecretSource{}
+	default:
+		c.tokens = c.CredentialSource("access_token", &accessTokenFetcher{c: c, classic: s.classicToken})
+	}
+	return c, nil
+}
+
+// String describes the client without secrets.
+func (c *Client) String() string {
+	return fmt.Sprintf("mp.Client{AppID: %q, BaseURL: %q}", c.cfg.AppID, c.base)
+}
+
+// AppID returns the account's AppID.
+func (c *Client) AppID() string { return c.cfg.AppID }
+
+// Config returns the account configuration (its String method redacts the
+// secrets).
+func (c *Client) Config() Config { return c.cfg }
+
+// Logger returns the client's logger (a discarding one unless WithLogger).
+func (c *Client) Logger() *slog.Logger { return c.logger }
+
+// Tokens returns the access_token source.
+func (c *Client) Tokens() TokenSource { return c.tokens }
+
+// AccessToken returns a valid access_token, for calls made outside this SDK.
+func (c *Client) AccessToken(ctx context.Context) (string, error) { return c.tokens.Token(ctx) }
+
+// CredentialSource returns a token.Source for another credential of this
+// account with the access_token's lifecycle (the JS-SDK jsapi_ticket, the
+// card api_ticket), sharing the client's store, logger and token options.
+// Its key is "wxkit:mp:<appid>:<kind>".
+func (c *Client) CredentialSource(kind string, f token.Fetcher) *token.Source {
+	opts := append([]token.Option{token.WithStore(c.store), token.WithLogger(c.logger)}, c.tokOpts...)
+	return token.NewSource("wxkit:mp:"+c.cfg.AppID+":"+kind, f, opts...)
+}
+
+// APIURL returns an absolute URL on the API host.
+func (c *Client) APIURL(path string, q url.Values) string { return join(c.base, path, q) }
+
+// OpenURL returns an absolute URL on the web-authorization host
+// (open.weixin.qq.com), for pages the browser visits.
+func (c *Client) OpenURL(path string, q url.Values) string { return join(c.open, path, q) }
+
+// MPURL returns an absolute URL on mp.weixin.qq.com (QR-code images).
+func (c *Client) MPURL(path string, q url.Values) string { return join(c.mp, path, q) }
+
+func join(base, path string, q url.Values) string {
+	u := base + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+type noSecretSource struct{}
+
+func (noSecretSource) Token(context.Context) (string, error)    { return "", ErrNoAppSecret }
+func (noSecretSource) Invalidate(context.Context, string) error { return nil }
