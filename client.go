@@ -128,3 +128,12 @@ type noSecretSource struct{}
 
 func (noSecretSource) Token(context.Context) (string, error)    { return "", ErrNoAppSecret }
 func (noSecretSource) Invalidate(context.Context, string) error { return nil }
+
+// BaseURL returns the API host base URL (no trailing slash).
+func (c *Client) BaseURL() string { return c.base }
+
+// OpenBaseURL returns the web-authorization host base URL.
+func (c *Client) OpenBaseURL() string { return c.open }
+
+// MPBaseURL returns the QR-image host base URL.
+func (c *Client) MPBaseURL() string { return c.mp }

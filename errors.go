@@ -181,3 +181,19 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 // ErrNoAppSecret is returned when a call needs an access_token but the
 // client has neither an AppSecret nor a token source.
 var ErrNoAppSecret = errors.New("mp: no AppSecret or token source configured")
+
+// ValidationError reports a request that was refused before it was sent
+// because it breaks a documented limit (a menu with 4 top-level buttons, a
+// QR scene id over 100000, an image over 10 MB...).
+type ValidationError struct {
+	Op     string // the operation, e.g. "menu.Create"
+	Field  string // the offending field, e.g. "button[3].name"
+	Reason string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Field == "" {
+		return "mp: " + e.Op + ": " + e.Reason
+	}
+	return "mp: " + e.Op + ": " + e.Field + ": " + e.Reason
+}

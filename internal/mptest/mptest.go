@@ -1,0 +1,151 @@
+// Package mptest is the test harness of the family packages: an httptest
+// server mounted under a non-empty base path (so an endpoint written as an
+// absolute URL fails loudly), a client pointed at it with a fixed
+// access_token and instant retries, and helpers that assert on the request
+// sent and answer with fixtures from testdata/.
+package mptest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wxkit/mp"
+)
+
+// AccessToken is the token the test client sends.
+const AccessToken = "ACCESS_TOKEN"
+
+// BasePath is where the fake API is mounted.
+const BasePath = "/wechat-api"
+
+// AppID is the test account's AppID.
+const AppID = "wx1234567890abcdef"
+
+// Server is a fake WeChat API.
+type Server struct {
+	*httptest.Server
+	Mux *http.ServeMux
+	t   testing.TB
+}
+
+// New starts a fake API and returns it with a client pointed at it (all
+// three hosts: api, open and mp). The server closes when the test ends.
+func New(t testing.TB, opts ...mp.Option) (*Server, *mp.Client) {
+	t.Helper()
+	mux := http.NewServeMux()
+	outer := http.NewServeMux()
+	outer.Handle(BasePath+"/", http.StripPrefix(BasePath, mux))
+	outer.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("mptest: request outside the base path: %s %s", r.Method, r.URL.Path)
+		http.Error(w, "outside base path", http.StatusNotFound)
+	})
+	srv := httptest.NewServer(outer)
+	t.Cleanup(srv.Close)
+	s := &Server{Server: srv, Mux: mux, t: t}
+	all := append([]mp.Option{
+		mp.WithHost(srv.URL + BasePath),
+		mp.WithTokenSource(StaticToken(AccessToken)),
+		mp.WithRetryPolicy(mp.RetryPolicy{MaxAttempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }}),
+	}, opts...)
+	c, err := mp.New(mp.Config{AppID: AppID, AppSecret: "APPSECRET"}, all...)
+	require.NoError(t, err)
+	return s, c
+}
+
+// StaticToken is a TokenSource that always returns the same token.
+type StaticToken string
+
+// Token implements mp.TokenSource.
+func (s StaticToken) Token(context.Context) (string, error) { return string(s), nil }
+
+// Invalidate implements mp.TokenSource.
+func (StaticToken) Invalidate(context.Context, string) error { return nil }
+
+// Handle registers h for method and path (path without the base path) and
+// checks that every such request carries the test access_token. Use
+// method "" for any method.
+func (s *Server) Handle(method, path string, h http.HandlerFunc) {
+	s.Mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		if method != "" && r.Method != method {
+			s.t.Errorf("%s: method = %s, want %s", path, r.Method, method)
+		}
+		h(w, r)
+	})
+}
+
+// Reply registers a handler for method+path that checks the access_token,
+// checks the request with check (may be nil) and answers with the fixture
+// file testdata/<fixture> as JSON.
+func (s *Server) Reply(method, path, fixture string, check func(t testing.TB, r *http.Request, body []byte)) {
+	s.Handle(method, path, func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(s.t, AccessToken, r.URL.Query().Get("access_token"), "access_token in query")
+		body, _ := io.ReadAll(r.Body)
+		if check != nil {
+			check(s.t, r, body)
+		}
+		w.Header().Set("Content-Type", "application/json; encoding=utf-8")
+		_, _ = w.Write(Fixture(s.t, fixture))
+	})
+}
+
+// Fixture reads testdata/name.
+func Fixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err, "fixture %s", name)
+	return b
+}
+
+// JSONEq asserts that body is the JSON want (ignoring key order and spacing).
+func JSONEq(t testing.TB, want string, body []byte) {
+	t.Helper()
+	assert.JSONEq(t, want, string(body))
+}
+
+// JSONEqFixture asserts that body equals the JSON in testdata/name.
+func JSONEqFixture(t testing.TB, name string, body []byte) {
+	t.Helper()
+	assert.JSONEq(t, string(Fixture(t, name)), string(body))
+}
+
+// Query asserts query parameters of r (other than access_token).
+func Query(t testing.TB, r *http.Request, want map[string]string) {
+	t.Helper()
+	got := map[string]string{}
+	for k, v := range r.URL.Query() {
+		if k != "access_token" {
+			got[k] = strings.Join(v, ",")
+		}
+	}
+	assert.Equal(t, want, got, "query of %s", r.URL.Path)
+}
+
+// Decode unmarshals body into a map, for ad-hoc assertions.
+func Decode(t testing.TB, body []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(body, &m))
+	return m
+}
+
+// ErrorJSON answers with a WeChat error body.
+func ErrorJSON(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json; encoding=utf-8")
+	_, _ = io.WriteString(w, `{"errcode":`+itoa(code)+`,"errmsg":"`+msg+` rid: 6543210f-12345678-abcdef01"}`)
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
