@@ -22,8 +22,9 @@ import (
 type Request struct {
 	Method string // "GET" or "POST"; empty means GET without a body, POST with one
 	Path   string // endpoint path such as "/cgi-bin/user/info"
-	// Query holds query parameters: url.Values, or a struct with `url` tags
-	// (go-querystring). access_token is added by the client.
+	// Query holds query parameters: url.Values (or map[string][]string,
+	// map[string]string), or a struct with `url` tags (go-querystring).
+	// access_token is added by the client.
 	Query any
 	// Body is sent as JSON without HTML escaping. []byte and
 	// json.RawMessage are sent as they are.
@@ -194,14 +195,26 @@ func encodeQuery(q any) (url.Values, error) {
 	case nil:
 		return url.Values{}, nil
 	case url.Values:
+		return copyValues(v), nil
+	case map[string][]string:
+		return copyValues(v), nil
+	case map[string]string:
 		c := make(url.Values, len(v)+1)
-		for k, vs := range v {
-			c[k] = vs
+		for k, s := range v {
+			c.Set(k, s)
 		}
 		return c, nil
 	default:
 		return query.Values(q)
 	}
+}
+
+func copyValues(v map[string][]string) url.Values {
+	c := make(url.Values, len(v)+1)
+	for k, vs := range v {
+		c[k] = vs
+	}
+	return c
 }
 
 type responseHandler func(method, path string, resp *http.Response) error

@@ -26,6 +26,7 @@ const (
 type Source struct {
 	key      string
 	fetcher  Fetcher
+	realTime bool // s.now is time.Now: deadlines can be armed as timers
 	store    Store
 	logger   *slog.Logger
 	now      func() time.Time
@@ -40,6 +41,9 @@ type Source struct {
 	flight singleflight.Group
 	bg     atomic.Bool  // a background refresh is running
 	lastBg atomic.Int64 // unix nanos of the last background refresh start
+	// rejected is the last value upstream refused; it is never taken from
+	// the store again.
+	rejected atomic.Pointer[string]
 }
 
 // entry is an installed token with its precomputed deadlines.
@@ -48,6 +52,10 @@ type entry struct {
 	expiry    time.Time
 	usable    time.Time // expiry - margin: served until then
 	refreshAt time.Time // usable - ahead: a background refresh starts then
+	// due is set by a runtime timer once refreshAt has passed, so the fast
+	// path needs no clock read (time.Now costs ~90 ns on some VMs). With an
+	// injected clock it is always set and the clock is consulted.
+	due atomic.Bool
 }
 
 // Option configures a Source.
@@ -62,7 +70,9 @@ func WithStore(st Store) Option { return func(s *Source) { s.store = st } }
 func WithLogger(l *slog.Logger) Option { return func(s *Source) { s.logger = l } }
 
 // WithClock replaces time.Now for expiry decisions (tests).
-func WithClock(now func() time.Time) Option { return func(s *Source) { s.now = now } }
+func WithClock(now func() time.Time) Option {
+	return func(s *Source) { s.now, s.realTime = now, false }
+}
 
 // WithSafetyMargin stops serving a token d before its upstream expiry.
 func WithSafetyMargin(d time.Duration) Option { return func(s *Source) { s.margin = d } }
@@ -101,6 +111,7 @@ func NewSource(key string, f Fetcher, opts ...Option) *Source {
 		timeout:  DefaultRefreshTimeout,
 		minRetry: DefaultMinRetryBetween,
 	}
+	s.realTime = true
 	for _, o := range opts {
 		o(s)
 	}
@@ -124,6 +135,9 @@ func (s *Source) String() string { return fmt.Sprintf("token.Source{key: %q}", s
 // or until ctx is done. It never returns an empty value with a nil error.
 func (s *Source) Token(ctx context.Context) (string, error) {
 	if e := s.cur.Load(); e != nil {
+		if !e.due.Load() {
+			return e.value, nil
+		}
 		now := s.now()
 		if now.Before(e.refreshAt) {
 			return e.value, nil
@@ -146,6 +160,7 @@ func (s *Source) Invalidate(ctx context.Context, value string) error {
 	if e == nil || e.value != value || value == "" {
 		return nil
 	}
+	s.rejected.Store(&value)
 	_, err := s.wait(ctx, "invalidate", value)
 	if err != nil {
 		// Never serve the rejected value again; the next Token call
@@ -209,12 +224,23 @@ func (s *Source) refreshInBackground() {
 // acceptable reports whether t can be installed without fetching: it is not
 // the rejected value and not yet due for refresh.
 func (s *Source) acceptable(t Token, rejected string) bool {
+	if r := s.rejected.Load(); r != nil && *r == t.Value {
+		return false
+	}
 	return t.Value != "" && t.Value != rejected && s.now().Before(t.Expiry.Add(-s.margin-s.ahead))
 }
 
 func (s *Source) install(t Token) *entry {
 	usable := t.Expiry.Add(-s.margin)
 	e := &entry{value: t.Value, expiry: t.Expiry, usable: usable, refreshAt: usable.Add(-s.ahead)}
+	if d := e.refreshAt.Sub(s.now()); s.realTime && d > 0 {
+		// Runtime timers use the monotonic clock and cost nothing until
+		// they fire. If the machine sleeps through the deadline, WeChat
+		// rejects the token and Invalidate replaces it.
+		time.AfterFunc(d, func() { e.due.Store(true) })
+	} else {
+		e.due.Store(true)
+	}
 	s.cur.Store(e)
 	return e
 }
