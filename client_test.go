@@ -161,6 +161,7 @@ func TestAPIErrorTyped(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, mp.CodeReplyTimeLimit, apiErr.Code)
 	assert.Equal(t, "6543210f-12345678-abcdef01", apiErr.RID)
+	assert.JSONEq(t, `{"errcode":45015,"errmsg":"response out of time limit or subscription is canceled rid: 6543210f-12345678-abcdef01"}`, string(apiErr.Raw))
 	assert.Equal(t, "response out of time limit or subscription is canceled", apiErr.Message)
 	assert.Equal(t, "mp: POST /cgi-bin/message/custom/send: errcode 45015: response out of time limit or subscription is canceled (rid: 6543210f-12345678-abcdef01)", err.Error())
 	assert.True(t, mp.IsCode(err, mp.CodeQuotaExceeded, mp.CodeReplyTimeLimit))
@@ -355,9 +356,11 @@ func TestRetriesTransient(t *testing.T) {
 	}
 }
 
-func busy(w http.ResponseWriter)  { io.WriteString(w, `{"errcode":-1,"errmsg":"system error"}`) }
-func quota(w http.ResponseWriter) { io.WriteString(w, `{"errcode":45009,"errmsg":"reach max api daily quota limit"}`) }
-func ok(w http.ResponseWriter)    { io.WriteString(w, `{"errcode":0,"ok":"yes"}`) }
+func busy(w http.ResponseWriter) { io.WriteString(w, `{"errcode":-1,"errmsg":"system error"}`) }
+func quota(w http.ResponseWriter) {
+	io.WriteString(w, `{"errcode":45009,"errmsg":"reach max api daily quota limit"}`)
+}
+func ok(w http.ResponseWriter) { io.WriteString(w, `{"errcode":0,"ok":"yes"}`) }
 func status(code int) func(http.ResponseWriter) {
 	return func(w http.ResponseWriter) { w.WriteHeader(code); io.WriteString(w, "upstream error") }
 }
@@ -698,7 +701,9 @@ func TestOptionsValidate(t *testing.T) {
 func TestMaxResponseBytes(t *testing.T) {
 	t.Parallel()
 	f := newFake(t)
-	f.mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, `{"a":"`+strings.Repeat("x", 100)+`"}`) })
+	f.mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"a":"`+strings.Repeat("x", 100)+`"}`)
+	})
 	c := f.client(t, mp.WithMaxResponseBytes(50))
 	err := c.Do(context.Background(), &mp.Request{Path: "/big"}, nil)
 	assert.ErrorContains(t, err, "exceeds 50 bytes")
@@ -752,7 +757,7 @@ func TestSeveralAccountsSideBySide(t *testing.T) {
 
 type staticSource string
 
-func (s staticSource) Token(context.Context) (string, error)   { return string(s), nil }
+func (s staticSource) Token(context.Context) (string, error)  { return string(s), nil }
 func (staticSource) Invalidate(context.Context, string) error { return nil }
 
 func mustRead(t *testing.T, name string) []byte {

@@ -1,6 +1,7 @@
 package mp
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -95,6 +96,9 @@ type APIError struct {
 	RID     string // the request id WeChat appends to errmsg, for support tickets
 	Method  string
 	Path    string // the endpoint path; never the query, which holds the token
+	// Raw is the whole JSON answer, for the fields some APIs add to an
+	// error (mass sending puts msg_id in its 45065 "duplicate" answer).
+	Raw json.RawMessage
 }
 
 func (e *APIError) Error() string {

@@ -148,7 +148,9 @@ func decodeJSON(data []byte, out any, method, path string) error {
 			return &DecodeError{Method: method, Path: path, Err: err, Body: snippet(data)}
 		}
 		if env.ErrCode != nil && *env.ErrCode != 0 {
-			return newAPIError(*env.ErrCode, env.ErrMsg, method, path)
+			e := newAPIError(*env.ErrCode, env.ErrMsg, method, path)
+			e.Raw = append(json.RawMessage(nil), data...)
+			return e
 		}
 	}
 	if out == nil {
