@@ -137,3 +137,7 @@ func (c *Client) OpenBaseURL() string { return c.open }
 
 // MPBaseURL returns the QR-image host base URL.
 func (c *Client) MPBaseURL() string { return c.mp }
+
+// Now returns the client's current time (time.Now unless WithClock), so
+// families judge expiries with the same clock as the token cache.
+func (c *Client) Now() time.Time { return c.now() }

@@ -73,8 +73,9 @@ func (s StaticToken) Token(context.Context) (string, error) { return string(s), 
 func (StaticToken) Invalidate(context.Context, string) error { return nil }
 
 // Handle registers h for method and path (path without the base path) and
-// checks that every such request carries the test access_token. Use
-// method "" for any method.
+// checks the method. Use method "" for any method. Unlike Reply it does not
+// check the access_token, so handlers of token-less calls (sns/*) can
+// assert its absence.
 func (s *Server) Handle(method, path string, h http.HandlerFunc) {
 	s.Mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
 		if method != "" && r.Method != method {
