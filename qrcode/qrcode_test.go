@@ -87,9 +87,9 @@ func TestCreateExpiryRounding(t *testing.T) {
 func TestCreateError(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
-	replyError(srv, "POST", "/cgi-bin/qrcode/create", 45009, "reach max api daily quota limit")
+	srv.ReplyError("POST", "/cgi-bin/qrcode/create", 45009, "reach max api daily quota limit")
 	_, err := svc.CreatePermanent(context.Background(), 1)
-	requireAPIError(t, err, mp.CodeQuotaExceeded)
+	mptest.RequireAPIError(t, err, mp.CodeQuotaExceeded)
 }
 
 func TestCreateValidation(t *testing.T) {
@@ -131,7 +131,7 @@ func TestCreateValidation(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := tt.call()
 			assert.Nil(t, got)
-			requireValidation(t, err, tt.field)
+			mptest.RequireValidation(t, err, tt.field)
 		})
 	}
 }
@@ -185,9 +185,9 @@ func TestDownloadErrors(t *testing.T) {
 	t.Run("errcode", func(t *testing.T) {
 		t.Parallel()
 		srv, svc := newService(t)
-		replyError(srv, "GET", "/cgi-bin/showqrcode", 40097, "invalid args")
+		srv.ReplyError("GET", "/cgi-bin/showqrcode", 40097, "invalid args")
 		_, err := svc.Download(ctx, "expired", io.Discard)
-		requireAPIError(t, err, mp.CodeInvalidParameter)
+		mptest.RequireAPIError(t, err, mp.CodeInvalidParameter)
 	})
 	t.Run("not found", func(t *testing.T) {
 		t.Parallel()
@@ -214,8 +214,8 @@ func TestDownloadErrors(t *testing.T) {
 		t.Parallel()
 		svc := noRequests(t)
 		_, err := svc.Download(ctx, "", io.Discard)
-		requireValidation(t, err, "ticket")
+		mptest.RequireValidation(t, err, "ticket")
 		_, err = svc.Download(ctx, "x", nil)
-		requireValidation(t, err, "w")
+		mptest.RequireValidation(t, err, "w")
 	})
 }

@@ -55,16 +55,16 @@ func TestShortKeyErrors(t *testing.T) {
 	t.Run("gen", func(t *testing.T) {
 		t.Parallel()
 		srv, svc := newService(t)
-		replyError(srv, "POST", "/cgi-bin/shorten/gen", 9410010, "long_data too long")
+		srv.ReplyError("POST", "/cgi-bin/shorten/gen", 9410010, "long_data too long")
 		_, err := svc.GenShortKey(ctx, "x", 0)
-		requireAPIError(t, err, 9410010)
+		mptest.RequireAPIError(t, err, 9410010)
 	})
 	t.Run("fetch", func(t *testing.T) {
 		t.Parallel()
 		srv, svc := newService(t)
-		replyError(srv, "POST", "/cgi-bin/shorten/fetch", 9410012, "short_key not exist")
+		srv.ReplyError("POST", "/cgi-bin/shorten/fetch", 9410012, "short_key not exist")
 		_, err := svc.FetchShortKey(ctx, "nope")
-		requireAPIError(t, err, 9410012)
+		mptest.RequireAPIError(t, err, 9410012)
 	})
 }
 
@@ -73,17 +73,17 @@ func TestShortKeyValidation(t *testing.T) {
 	ctx := context.Background()
 	svc := noRequests(t)
 	_, err := svc.GenShortKey(ctx, "", 0)
-	requireValidation(t, err, "long_data")
+	mptest.RequireValidation(t, err, "long_data")
 	_, err = svc.GenShortKey(ctx, strings.Repeat("x", qrcode.MaxLongDataBytes+1), 0)
-	requireValidation(t, err, "long_data")
+	mptest.RequireValidation(t, err, "long_data")
 	_, err = svc.GenShortKey(ctx, strings.Repeat("长", 1366), 0) // 4098 bytes of UTF-8
-	requireValidation(t, err, "long_data")
+	mptest.RequireValidation(t, err, "long_data")
 	_, err = svc.GenShortKey(ctx, "x", 31*24*time.Hour)
-	requireValidation(t, err, "expire_seconds")
+	mptest.RequireValidation(t, err, "expire_seconds")
 	_, err = svc.GenShortKey(ctx, "x", -time.Second)
-	requireValidation(t, err, "expire_seconds")
+	mptest.RequireValidation(t, err, "expire_seconds")
 	_, err = svc.FetchShortKey(ctx, "")
-	requireValidation(t, err, "short_key")
+	mptest.RequireValidation(t, err, "short_key")
 }
 
 func TestGenShortKeyLimit(t *testing.T) {

@@ -31,9 +31,9 @@ func TestBlacklist(t *testing.T) {
 func TestBlacklistError(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
-	replyError(srv, "POST", "/cgi-bin/tags/members/getblacklist", 40013, "invalid appid")
+	srv.ReplyError("POST", "/cgi-bin/tags/members/getblacklist", 40013, "invalid appid")
 	_, err := svc.Blacklist(context.Background(), "")
-	requireAPIError(t, err, mp.CodeInvalidAppID)
+	mptest.RequireAPIError(t, err, mp.CodeInvalidAppID)
 }
 
 func TestAllBlacklist(t *testing.T) {
@@ -94,7 +94,7 @@ func TestBlock(t *testing.T) {
 			rec := &chunkRecorder{failAt: 1}
 			srv.Handle("POST", tt.path, rec.handler(t, -1))
 			err := tt.call(svc, openIDs(45))
-			requireAPIError(t, err, mp.CodeInvalidOpenIDListLen)
+			mptest.RequireAPIError(t, err, mp.CodeInvalidOpenIDListLen)
 			var be *user.BatchError
 			require.True(t, errors.As(err, &be))
 			assert.Equal(t, 0, be.Done)
@@ -103,8 +103,8 @@ func TestBlock(t *testing.T) {
 		t.Run(tt.name+" validation", func(t *testing.T) {
 			t.Parallel()
 			svc := noRequests(t)
-			requireValidation(t, tt.call(svc, nil), "openid_list")
-			requireValidation(t, tt.call(svc, []string{""}), "openid_list[0]")
+			mptest.RequireValidation(t, tt.call(svc, nil), "openid_list")
+			mptest.RequireValidation(t, tt.call(svc, []string{""}), "openid_list[0]")
 		})
 	}
 }

@@ -45,9 +45,9 @@ func TestFollowersFirstPage(t *testing.T) {
 func TestFollowersError(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
-	replyError(srv, "GET", "/cgi-bin/user/get", 40013, "invalid appid")
+	srv.ReplyError("GET", "/cgi-bin/user/get", 40013, "invalid appid")
 	_, err := svc.Followers(context.Background(), "")
-	requireAPIError(t, err, mp.CodeInvalidAppID)
+	mptest.RequireAPIError(t, err, mp.CodeInvalidAppID)
 }
 
 // pager serves next_openid-paged lists from a fixed set of pages keyed by
@@ -173,7 +173,7 @@ func TestAllFollowersError(t *testing.T) {
 	ids, errs := collect(t, svc.AllFollowers(context.Background()))
 	assert.Equal(t, []string{"A", "B"}, ids)
 	require.Len(t, errs, 1, "the error is yielded once")
-	requireAPIError(t, errs[0], mp.CodeInvalidOpenID)
+	mptest.RequireAPIError(t, errs[0], mp.CodeInvalidOpenID)
 	assert.Equal(t, []string{"", "B"}, p.asked(), "nothing fetched after the error")
 }
 

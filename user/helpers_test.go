@@ -1,14 +1,8 @@
 package user_test
 
 import (
-	"errors"
-	"net/http"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/internal/mptest"
 	"github.com/wxkit/mp/user"
 )
@@ -24,30 +18,6 @@ func newService(t testing.TB) (*mptest.Server, *user.Service) {
 func noRequests(t testing.TB) *user.Service {
 	t.Helper()
 	srv, svc := newService(t)
-	srv.Mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
-	})
+	srv.RefuseAll()
 	return svc
-}
-
-// replyError answers method+path with errcode code.
-func replyError(srv *mptest.Server, method, path string, code int, msg string) {
-	srv.Handle(method, path, func(w http.ResponseWriter, r *http.Request) {
-		mptest.ErrorJSON(w, code, msg)
-	})
-}
-
-func requireAPIError(t testing.TB, err error, code mp.ErrorCode) {
-	t.Helper()
-	var apiErr *mp.APIError
-	require.True(t, errors.As(err, &apiErr), "want *mp.APIError, got %T: %v", err, err)
-	assert.Equal(t, code, apiErr.Code)
-	assert.NotContains(t, err.Error(), mptest.AccessToken)
-}
-
-func requireValidation(t testing.TB, err error, field string) {
-	t.Helper()
-	var ve *mp.ValidationError
-	require.True(t, errors.As(err, &ve), "want *mp.ValidationError, got %T: %v", err, err)
-	assert.Equal(t, field, ve.Field)
 }

@@ -102,11 +102,11 @@ func TestAllTagFans(t *testing.T) {
 func TestAllTagFansError(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
-	replyError(srv, "POST", "/cgi-bin/user/tag/get", 45159, "invalid tag id")
+	srv.ReplyError("POST", "/cgi-bin/user/tag/get", 45159, "invalid tag id")
 	ids, errs := collect(t, svc.AllTagFans(context.Background(), 999))
 	assert.Empty(t, ids)
 	require.Len(t, errs, 1)
-	requireAPIError(t, errs[0], 45159)
+	mptest.RequireAPIError(t, errs[0], 45159)
 }
 
 func TestTagUsers(t *testing.T) {
@@ -167,8 +167,8 @@ func TestTagErrors(t *testing.T) {
 		t.Run(tt.path, func(t *testing.T) {
 			t.Parallel()
 			srv, svc := newService(t)
-			replyError(srv, tt.method, tt.path, int(tt.code), "error")
-			requireAPIError(t, tt.call(svc), tt.code)
+			srv.ReplyError(tt.method, tt.path, int(tt.code), "error")
+			mptest.RequireAPIError(t, tt.call(svc), tt.code)
 		})
 	}
 }
@@ -196,7 +196,7 @@ func TestTagValidation(t *testing.T) {
 		{"tag ids no openid", "openid", func() error { _, err := svc.UserTagIDs(ctx, ""); return err }()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			requireValidation(t, tt.err, tt.field)
+			mptest.RequireValidation(t, tt.err, tt.field)
 		})
 	}
 	assert.True(t, user.IsReserved(2))
@@ -285,6 +285,6 @@ func TestUntagUsersChunkFailure(t *testing.T) {
 	assert.Equal(t, 50, be.Done)
 	assert.Equal(t, "user.UntagUsers", be.Op)
 	assert.Contains(t, err.Error(), "failed after 50 openids")
-	requireAPIError(t, err, mp.CodeInvalidOpenIDListLen)
+	mptest.RequireAPIError(t, err, mp.CodeInvalidOpenIDListLen)
 	assert.Equal(t, []int{50, 50}, rec.sizes(), "stopped at the failing call")
 }

@@ -53,18 +53,18 @@ func TestInfoNoLang(t *testing.T) {
 func TestInfoError(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
-	replyError(srv, "GET", "/cgi-bin/user/info", 40003, "invalid openid")
+	srv.ReplyError("GET", "/cgi-bin/user/info", 40003, "invalid openid")
 	_, err := svc.Info(context.Background(), "bad", user.LangEN)
-	requireAPIError(t, err, mp.CodeInvalidOpenID)
+	mptest.RequireAPIError(t, err, mp.CodeInvalidOpenID)
 }
 
 func TestInfoValidation(t *testing.T) {
 	t.Parallel()
 	svc := noRequests(t)
 	_, err := svc.Info(context.Background(), "", "")
-	requireValidation(t, err, "openid")
+	mptest.RequireValidation(t, err, "openid")
 	_, err = svc.Info(context.Background(), "OPENID", "fr")
-	requireValidation(t, err, "lang")
+	mptest.RequireValidation(t, err, "lang")
 }
 
 func TestBatchInfo(t *testing.T) {
@@ -147,18 +147,18 @@ func TestBatchInfoError(t *testing.T) {
 	})
 	ids := strings.Split(strings.Repeat("x,", 299)+"x", ",")
 	_, err := svc.BatchInfo(context.Background(), user.Refs("", ids...))
-	requireAPIError(t, err, mp.CodeQuotaExceeded)
+	mptest.RequireAPIError(t, err, mp.CodeQuotaExceeded)
 }
 
 func TestBatchInfoValidation(t *testing.T) {
 	t.Parallel()
 	svc := noRequests(t)
 	_, err := svc.BatchInfo(context.Background(), nil)
-	requireValidation(t, err, "user_list")
+	mptest.RequireValidation(t, err, "user_list")
 	_, err = svc.BatchInfo(context.Background(), []user.UserRef{{OpenID: "a"}, {OpenID: ""}})
-	requireValidation(t, err, "user_list[1].openid")
+	mptest.RequireValidation(t, err, "user_list[1].openid")
 	_, err = svc.BatchInfo(context.Background(), []user.UserRef{{OpenID: "a", Lang: "zh-CN"}})
-	requireValidation(t, err, "user_list[0].lang")
+	mptest.RequireValidation(t, err, "user_list[0].lang")
 }
 
 func TestUpdateRemark(t *testing.T) {
@@ -174,15 +174,15 @@ func TestUpdateRemark(t *testing.T) {
 func TestUpdateRemarkError(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
-	replyError(srv, "POST", "/cgi-bin/user/info/updateremark", 48001, "api unauthorized")
-	requireAPIError(t, svc.UpdateRemark(context.Background(), "OPENID", "x"), mp.CodeAPIUnauthorized)
+	srv.ReplyError("POST", "/cgi-bin/user/info/updateremark", 48001, "api unauthorized")
+	mptest.RequireAPIError(t, svc.UpdateRemark(context.Background(), "OPENID", "x"), mp.CodeAPIUnauthorized)
 }
 
 func TestUpdateRemarkValidation(t *testing.T) {
 	t.Parallel()
 	svc := noRequests(t)
-	requireValidation(t, svc.UpdateRemark(context.Background(), "", "x"), "openid")
-	requireValidation(t, svc.UpdateRemark(context.Background(), "OPENID", strings.Repeat("胖", 31)), "remark")
+	mptest.RequireValidation(t, svc.UpdateRemark(context.Background(), "", "x"), "openid")
+	mptest.RequireValidation(t, svc.UpdateRemark(context.Background(), "OPENID", strings.Repeat("胖", 31)), "remark")
 }
 
 func TestUpdateRemarkLimit(t *testing.T) {

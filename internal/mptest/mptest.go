@@ -8,6 +8,7 @@ package mptest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -149,4 +150,35 @@ func ErrorJSON(w http.ResponseWriter, code int, msg string) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// ReplyError answers method+path with the WeChat error code and message.
+func (s *Server) ReplyError(method, path string, code int, msg string) {
+	s.Handle(method, path, func(w http.ResponseWriter, r *http.Request) { ErrorJSON(w, code, msg) })
+}
+
+// RefuseAll fails the test on any request that no other handler takes: for
+// tests of validation that must refuse before sending.
+func (s *Server) RefuseAll() {
+	s.Mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.t.Errorf("unexpected request %s %s", r.Method, r.URL.Path)
+	})
+}
+
+// RequireAPIError asserts that err is an *mp.APIError with code, and that
+// its text does not leak the access_token.
+func RequireAPIError(t testing.TB, err error, code mp.ErrorCode) {
+	t.Helper()
+	var apiErr *mp.APIError
+	require.True(t, errors.As(err, &apiErr), "want *mp.APIError, got %T: %v", err, err)
+	assert.Equal(t, code, apiErr.Code)
+	assert.NotContains(t, err.Error(), AccessToken)
+}
+
+// RequireValidation asserts that err is an *mp.ValidationError on field.
+func RequireValidation(t testing.TB, err error, field string) {
+	t.Helper()
+	var ve *mp.ValidationError
+	require.True(t, errors.As(err, &ve), "want *mp.ValidationError, got %T: %v", err, err)
+	assert.Equal(t, field, ve.Field)
 }
