@@ -1,0 +1,59 @@
+// Package paysim is a local WeChat Pay API v3 platform simulator (微信支付 APIv3
+// 模拟平台). It lets programs and tests run WeChat Pay end to end — place an
+// order, "pay" it as a simulated user, receive the signed and encrypted payment
+// notification, refund, download bills — with no merchant account and no
+// network access beyond 127.0.0.1.
+//
+// The simulator speaks the API v3 wire protocol as the official documentation
+// describes it:
+//
+//   - every request must carry an Authorization header of the scheme
+//     WECHATPAY2-SHA256-RSA2048 (签名认证); the RSA-SHA256 signature over
+//     "METHOD\nURI\ntimestamp\nnonce\nbody\n" is verified with the merchant's
+//     public key and timestamps off by five minutes or more are refused with
+//     401 SIGN_ERROR;
+//   - every response except a bill download is signed (应答签名) with the
+//     Wechatpay-Timestamp, Wechatpay-Nonce, Wechatpay-Signature and
+//     Wechatpay-Serial headers, either by the platform certificate (平台证书,
+//     served encrypted by GET /v3/certificates) or by the WeChat Pay public key
+//     (微信支付公钥, identified by a PUB_KEY_ID_ serial), as [Options.Mode]
+//     selects;
+//   - errors are JSON objects {"code","message"} with the documented HTTP
+//     statuses and codes (PARAM_ERROR, SIGN_ERROR, OUT_TRADE_NO_USED,
+//     ORDER_NOT_EXIST, ORDER_CLOSED, RESOURCE_NOT_EXISTS, ...).
+//
+// Endpoints served by [Platform.Handler]:
+//
+//	POST /v3/pay/transactions/{jsapi|app|h5|native}             下单 (JSAPI/APP/H5/Native)
+//	GET  /v3/pay/transactions/id/{transaction_id}?mchid=         微信支付订单号查询订单
+//	GET  /v3/pay/transactions/out-trade-no/{out_trade_no}?mchid= 商户订单号查询订单
+//	POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close  关闭订单
+//	POST /v3/refund/domestic/refunds                             退款申请
+//	GET  /v3/refund/domestic/refunds/{out_refund_no}             查询单笔退款
+//	POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund 发起异常退款
+//	GET  /v3/bill/tradebill                                      申请交易账单
+//	GET  /v3/bill/fundflowbill                                   申请资金账单
+//	GET  /v3/billdownload/file?token=                            下载账单 (unsigned)
+//	GET  /v3/certificates                                        下载平台证书
+//	GET  /sim/pay?prepay_id=   and   POST /sim/pay               simulated checkout
+//
+// The simulated payer is [Platform.Pay] (or POST /sim/pay from a browser): it
+// marks the order paid and delivers the TRANSACTION.SUCCESS notification
+// (支付成功回调通知) to the order's notify_url, encrypted with AEAD_AES_256_GCM under
+// the merchant's APIv3 key and signed by the platform. A delivery counts as
+// acknowledged on HTTP 200 or 204; otherwise it is retried on the documented
+// schedule (15s, 15s, 30s, 3m, 10m, ...), which [Options.NotifyRetryDelays]
+// shortens for tests. [Platform.Notifications] records every attempt.
+//
+// Refunds move from PROCESSING to SUCCESS after [Options.RefundDelay] and send
+// a REFUND.SUCCESS notification (退款结果通知).
+//
+// Probes for SDK verifiers: [Options.SignTestProbe] answers with a
+// "WECHATPAY/SIGNTEST/" signature (签名探测), [Options.StaleTimestamp] signs
+// with a timestamp ten minutes old and [Options.UnknownSerial] names a serial
+// the client cannot know; [Platform.SetProbes] flips them at run time.
+//
+// The package uses the standard library only. [NewTestMerchant] creates a
+// merchant (RSA-2048 key, serial, APIv3 key) for tests and demo programs, and
+// [TestMerchant.SignRequest] signs requests the way a merchant must.
+package paysim
