@@ -1,0 +1,7 @@
+// Package redisstore provides Redis implementations of the stores of
+// package message, for callback servers that run as several processes:
+// DedupStore (消息排重 across processes: SET key NX PX) and FlowStore (the
+// state of multi-step conversations, JSON under one key per user with a
+// TTL). Keys are namespaced by a prefix so that several accounts or
+// environments can share one Redis.
+package redisstore

@@ -1,0 +1,186 @@
+package redisstore_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/wxkit/mp/crypto"
+	"github.com/wxkit/mp/internal/testredis"
+	"github.com/wxkit/mp/message"
+	"github.com/wxkit/mp/message/redisstore"
+)
+
+const (
+	token = "wxkitsim"
+	ts    = "1409304348"
+	nonce = "1320562132"
+)
+
+func prefix(t *testing.T) string { return "test:" + t.Name() + ":" }
+
+func TestDedupStore(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	s := redisstore.NewDedupStore(c, prefix(t))
+	ctx := context.Background()
+	seen, err := s.SeenBefore(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	assert.False(t, seen)
+	seen, err = s.SeenBefore(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	assert.True(t, seen)
+	ttl, err := c.PTTL(ctx, prefix(t)+"dedup:k").Result()
+	require.NoError(t, err)
+	assert.Greater(t, ttl, 50*time.Second)
+
+	seen, _ = s.SeenBefore(ctx, "short", 30*time.Millisecond)
+	assert.False(t, seen)
+	time.Sleep(80 * time.Millisecond)
+	seen, _ = s.SeenBefore(ctx, "short", time.Minute)
+	assert.False(t, seen, "expired")
+
+	// Atomic across concurrent callers (two "processes").
+	other := redisstore.NewDedupStore(testredis.Client(t), prefix(t))
+	var firsts atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := s
+			if i%2 == 1 {
+				st = other
+			}
+			if seen, err := st.SeenBefore(ctx, "race", time.Minute); err == nil && !seen {
+				firsts.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.EqualValues(t, 1, firsts.Load())
+}
+
+func TestDedupAcrossRetriesAndProcesses(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	var calls atomic.Int32
+	h := message.HandlerFunc(func(context.Context, message.Message) (message.Reply, error) {
+		calls.Add(1)
+		return message.TextReply{Content: "hi"}, nil
+	})
+	clock := message.WithClock(func() time.Time { return time.Unix(1409304348, 0) })
+	var servers []*httptest.Server
+	for range 2 { // two processes sharing one Redis
+		s, err := message.NewServer(message.Config{Token: token}, h, clock,
+			message.WithDedupStore(redisstore.NewDedupStore(c, prefix(t))))
+		require.NoError(t, err)
+		srv := httptest.NewServer(s)
+		t.Cleanup(srv.Close)
+		servers = append(servers, srv)
+	}
+	q := url.Values{"signature": {crypto.Signature(token, ts, nonce)}, "timestamp": {ts}, "nonce": {nonce}}.Encode()
+	body := "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[u1]]></FromUserName><CreateTime>1409304348</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[x]]></Content><MsgId>77</MsgId></xml>"
+	var bodies []string
+	for i := range 4 { // the push and WeChat's three retries
+		resp, err := http.Post(servers[i%2].URL+"/?"+q, "text/xml", strings.NewReader(body))
+		require.NoError(t, err)
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(resp.Body)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		bodies = append(bodies, b.String())
+	}
+	assert.EqualValues(t, 1, calls.Load())
+	assert.Contains(t, bodies[0], "<Content><![CDATA[hi]]></Content>")
+	assert.Equal(t, []string{"success", "success", "success"}, bodies[1:])
+}
+
+func TestFlowStore(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	s := redisstore.NewFlowStore(c, prefix(t))
+	ctx := context.Background()
+	_, ok, err := s.LoadFlow(ctx, "u")
+	require.NoError(t, err)
+	assert.False(t, ok)
+	st := message.FlowState{Flow: "billing", Step: "month", Data: map[string]string{"k": "v"}}
+	require.NoError(t, s.SaveFlow(ctx, "u", st, time.Minute))
+	got, ok, err := s.LoadFlow(ctx, "u")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, st, got)
+	raw, err := c.Get(ctx, prefix(t)+"flow:u").Result()
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"flow":"billing","step":"month","data":{"k":"v"}}`, raw)
+	require.NoError(t, s.DeleteFlow(ctx, "u"))
+	_, ok, _ = s.LoadFlow(ctx, "u")
+	assert.False(t, ok)
+
+	require.NoError(t, s.SaveFlow(ctx, "short", st, 30*time.Millisecond))
+	time.Sleep(80 * time.Millisecond)
+	_, ok, _ = s.LoadFlow(ctx, "short")
+	assert.False(t, ok, "expired")
+
+	require.NoError(t, c.Set(ctx, prefix(t)+"flow:bad", "{", time.Minute).Err())
+	_, _, err = s.LoadFlow(ctx, "bad")
+	assert.Error(t, err)
+}
+
+func TestFlowOverRedis(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	r := message.NewRouter(message.WithFlowStore(redisstore.NewFlowStore(c, prefix(t))))
+	quiz := r.Flow("quiz", func(ctx context.Context, s *message.Session, m message.Message) (message.Reply, error) {
+		n, _ := strconv.Atoi(s.Get("n"))
+		n++
+		s.Set("n", strconv.Itoa(n))
+		if n == 3 {
+			s.End()
+		}
+		return message.TextReply{Content: "answer " + strconv.Itoa(n)}, nil
+	})
+	r.Keyword("quiz", func(ctx context.Context, m message.Message) (message.Reply, error) {
+		return message.TextReply{Content: "started"}, quiz.Start(ctx, m, "q")
+	})
+	r.Default(func(context.Context, message.Message) (message.Reply, error) {
+		return message.TextReply{Content: "default"}, nil
+	})
+	say := func(content string) string {
+		m := &message.Text{Header: message.Header{ToUserName: "gh", FromUserName: "u1", MsgType: "text"}, Content: content}
+		rep, err := r.ServeMessage(context.Background(), m)
+		require.NoError(t, err)
+		return rep.(message.TextReply).Content
+	}
+	assert.Equal(t, "started", say("quiz"))
+	assert.Equal(t, "answer 1", say("a"))
+	assert.Equal(t, "answer 2", say("b"))
+	assert.Equal(t, "answer 3", say("c"))
+	assert.Equal(t, "default", say("d"))
+}
+
+func TestStoresReportRedisErrors(t *testing.T) {
+	t.Parallel()
+	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	_, err := redisstore.NewDedupStore(c, "").SeenBefore(ctx, "k", time.Minute)
+	assert.ErrorContains(t, err, "redisstore: dedup")
+	fs := redisstore.NewFlowStore(c, "")
+	_, _, err = fs.LoadFlow(ctx, "k")
+	assert.ErrorContains(t, err, "redisstore: load flow")
+	assert.ErrorContains(t, fs.SaveFlow(ctx, "k", message.FlowState{}, time.Minute), "redisstore: save flow")
+	assert.ErrorContains(t, fs.DeleteFlow(ctx, "k"), "redisstore: delete flow")
+}

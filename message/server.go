@@ -1,0 +1,534 @@
+package message
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/wxkit/mp/crypto"
+)
+
+// Config is the server configuration of the official account (基本配置 /
+// 服务器配置).
+type Config struct {
+	// AppID is the account's AppID; required with an EncodingAESKey (it is
+	// checked inside every encrypted message).
+	AppID string
+	// Token is the callback Token (令牌); required.
+	Token string
+	// EncodingAESKey (消息加解密密钥, 43 characters) enables compatible and
+	// safe mode (兼容模式 / 安全模式). Empty: plaintext mode only.
+	EncodingAESKey string
+}
+
+// String describes c without the Token or EncodingAESKey.
+func (c Config) String() string {
+	return "message.Config{AppID: " + c.AppID + ", Token: <redacted>, EncodingAESKey: <redacted>}"
+}
+
+// GoString implements fmt.GoStringer without secrets.
+func (c Config) GoString() string { return c.String() }
+
+// Format prints the redacted description for every verb.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue implements slog.LogValuer without secrets.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// Defaults of the Server options.
+const (
+	DefaultMaxBodySize     = 1 << 20
+	DefaultTimestampWindow = 5 * time.Minute
+	DefaultReplyDeadline   = 4500 * time.Millisecond
+	DefaultLateTimeout     = 30 * time.Second
+)
+
+// Server is the callback endpoint of an official account (接收普通消息 /
+// 接收事件推送 / 被动回复用户消息 / 消息加解密). It is an http.Handler to mount on
+// the URL configured on the platform:
+//
+//   - GET verifies the server address (验证服务器地址的有效性) and echoes echostr;
+//   - POST receives a push in plaintext, compatible or safe mode
+//     (encrypt_type=aes), checks its signature before parsing it, drops
+//     WeChat's retries of a push already handled, runs the Handler and
+//     answers with its passive reply (encrypted and signed in safe mode),
+//     or "success".
+//
+// If the handler has not answered by the reply deadline, the Server answers
+// "success" at once and delivers the reply, when it comes, through the
+// customer-service API (see WithLateReply).
+type Server struct {
+	token       string
+	env         *crypto.Envelope
+	h           Handler
+	logger      *slog.Logger
+	maxBody     int64
+	window      time.Duration
+	dedup       DedupStore
+	dedupTTL    time.Duration
+	deadline    time.Duration
+	lateTimeout time.Duration
+	sender      CustomerSender
+	now         func() time.Time
+
+	bufs  sync.Pool // *buffers
+	calls sync.Pool // *call
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithLogger sets the logger for rejected requests, handler errors, dedup
+// failures and late replies. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.logger = orDiscard(l) } }
+
+// WithMaxBodySize limits the request body (default DefaultMaxBodySize);
+// larger bodies get 413.
+func WithMaxBodySize(n int64) Option {
+	return func(s *Server) {
+		if n > 0 {
+			s.maxBody = n
+		}
+	}
+}
+
+// WithTimestampWindow sets how far the timestamp query parameter may be
+// from the server clock, either way (default DefaultTimestampWindow);
+// requests outside get 403 (replay protection). d <= 0 disables the check.
+func WithTimestampWindow(d time.Duration) Option { return func(s *Server) { s.window = d } }
+
+// WithDedupStore sets the store that drops retried pushes (default: a
+// MemoryDedupStore of DefaultDedupCapacity keys). nil disables
+// deduplication.
+func WithDedupStore(d DedupStore) Option { return func(s *Server) { s.dedup = d } }
+
+// WithDedupTTL sets how long a push is remembered (default
+// DefaultDedupTTL).
+func WithDedupTTL(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.dedupTTL = d
+		}
+	}
+}
+
+// WithReplyDeadline sets how long the Server waits for the handler before
+// answering "success" (default DefaultReplyDeadline, under WeChat's 5
+// seconds). d <= 0 waits for the handler however long it takes.
+func WithReplyDeadline(d time.Duration) Option { return func(s *Server) { s.deadline = d } }
+
+// WithLateReply sets the CustomerSender (客服消息, e.g. *customer.Service)
+// that delivers replies of handlers that missed the reply deadline.
+// Without one such replies are logged as dropped.
+func WithLateReply(cs CustomerSender) Option { return func(s *Server) { s.sender = cs } }
+
+// WithLateTimeout bounds a handler's context, measured from the start of
+// the request, and the late delivery (default DefaultLateTimeout).
+func WithLateTimeout(d time.Duration) Option {
+	return func(s *Server) {
+		if d > 0 {
+			s.lateTimeout = d
+		}
+	}
+}
+
+// WithClock sets the clock used for the timestamp window and the
+// CreateTime of replies (tests).
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// NewServer returns a Server for cfg dispatching to h. It validates cfg:
+// the Token is required and, when EncodingAESKey is set, it must be a valid
+// 43-character key and AppID must be set (errors wrap ErrInvalidConfig and
+// never contain the secrets).
+func NewServer(cfg Config, h Handler, opts ...Option) (*Server, error) {
+	if cfg.Token == "" {
+		return nil, fmt.Errorf("%w: Token is required", ErrInvalidConfig)
+	}
+	if h == nil {
+		return nil, fmt.Errorf("%w: Handler is required", ErrInvalidConfig)
+	}
+	s := &Server{
+		token:       cfg.Token,
+		h:           h,
+		logger:      orDiscard(nil),
+		maxBody:     DefaultMaxBodySize,
+		window:      DefaultTimestampWindow,
+		dedup:       NewMemoryDedupStore(0),
+		dedupTTL:    DefaultDedupTTL,
+		deadline:    DefaultReplyDeadline,
+		lateTimeout: DefaultLateTimeout,
+		now:         time.Now,
+	}
+	if cfg.EncodingAESKey != "" {
+		if cfg.AppID == "" {
+			return nil, fmt.Errorf("%w: AppID is required with an EncodingAESKey", ErrInvalidConfig)
+		}
+		env, err := crypto.NewEnvelope(cfg.Token, cfg.EncodingAESKey, cfg.AppID)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalidConfig, err)
+		}
+		s.env = env
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	return s, nil
+}
+
+// Encrypted reports whether the Server accepts encrypted pushes (an
+// EncodingAESKey is configured).
+func (s *Server) Encrypted() bool { return s.env != nil }
+
+// buffers are the per-request scratch buffers, pooled.
+type buffers struct {
+	body, plain, out, sealed []byte
+}
+
+const maxPooledBuf = 64 << 10
+
+func (s *Server) getBuffers() *buffers {
+	if b, ok := s.bufs.Get().(*buffers); ok {
+		return b
+	}
+	return &buffers{
+		body:   make([]byte, 0, 2048),
+		plain:  make([]byte, 0, 2048),
+		out:    make([]byte, 0, 1024),
+		sealed: make([]byte, 0, 2048),
+	}
+}
+
+func (s *Server) putBuffers(b *buffers) {
+	if cap(b.body) > maxPooledBuf || cap(b.plain) > maxPooledBuf ||
+		cap(b.out) > maxPooledBuf || cap(b.sealed) > maxPooledBuf {
+		return
+	}
+	s.bufs.Put(b)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		s.serveMessage(w, r)
+	case http.MethodGet:
+		s.serveVerify(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		s.reject(w, r, http.StatusMethodNotAllowed, ErrMethodNotAllowed)
+	}
+}
+
+// reject logs err and answers with status.
+func (s *Server) reject(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if s.logger.Enabled(r.Context(), slog.LevelWarn) {
+		s.logger.LogAttrs(r.Context(), slog.LevelWarn, "message: request rejected",
+			slog.Int("status", status), slog.String("method", r.Method),
+			slog.String("remote_addr", r.RemoteAddr), slog.String("reason", err.Error()))
+	}
+	http.Error(w, http.StatusText(status), status)
+}
+
+func (s *Server) checkTimestamp(ts string) error {
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return fmt.Errorf("%w: missing or not a number", ErrStaleTimestamp)
+	}
+	if s.window <= 0 {
+		return nil
+	}
+	d := s.now().Unix() - n
+	if d < 0 {
+		d = -d
+	}
+	if d > int64(s.window/time.Second) {
+		return ErrStaleTimestamp
+	}
+	return nil
+}
+
+// serveVerify answers the URL verification GET (验证服务器地址的有效性).
+func (s *Server) serveVerify(w http.ResponseWriter, r *http.Request) {
+	q := parseCallbackQuery(r.URL.RawQuery)
+	if err := s.checkTimestamp(q.timestamp); err != nil {
+		s.reject(w, r, http.StatusForbidden, err)
+		return
+	}
+	if !crypto.CheckSignature(s.token, q.timestamp, q.nonce, q.signature) {
+		s.reject(w, r, http.StatusForbidden, ErrInvalidSignature)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, q.echostr)
+}
+
+var successBody = []byte("success")
+
+func writeSuccess(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write(successBody)
+}
+
+// readBody reads the whole body into buf, failing with ErrBodyTooLarge past
+// limit.
+func readBody(r *http.Request, buf []byte, limit int64) ([]byte, error) {
+	if r.ContentLength > limit {
+		return buf, ErrBodyTooLarge
+	}
+	if r.Body == nil {
+		return buf, nil
+	}
+	if r.ContentLength > 0 && int64(cap(buf)) < r.ContentLength+1 {
+		buf = make([]byte, 0, r.ContentLength+1)
+	}
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return buf, ErrBodyTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, fmt.Errorf("%w: reading body: %w", ErrMalformedMessage, err)
+		}
+	}
+}
+
+func (s *Server) serveMessage(w http.ResponseWriter, r *http.Request) {
+	q := parseCallbackQuery(r.URL.RawQuery)
+	if err := s.checkTimestamp(q.timestamp); err != nil {
+		s.reject(w, r, http.StatusForbidden, err)
+		return
+	}
+	encrypted := q.encryptType == "aes"
+	switch {
+	case encrypted && s.env == nil:
+		s.reject(w, r, http.StatusBadRequest, ErrEncryptionNotConfigured)
+		return
+	case encrypted && q.msgSignature == "":
+		s.reject(w, r, http.StatusForbidden, fmt.Errorf("%w: no msg_signature", ErrInvalidSignature))
+		return
+	case !encrypted || q.signature != "":
+		// Plaintext mode: the signature authenticates the request. Encrypted
+		// modes also carry it: checking it first keeps unauthenticated
+		// bodies from being read at all.
+		if !crypto.CheckSignature(s.token, q.timestamp, q.nonce, q.signature) {
+			s.reject(w, r, http.StatusForbidden, ErrInvalidSignature)
+			return
+		}
+	}
+
+	b := s.getBuffers()
+	defer s.putBuffers(b)
+	body, err := readBody(r, b.body[:0], s.maxBody)
+	b.body = body[:0]
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, ErrBodyTooLarge) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.reject(w, r, status, err)
+		return
+	}
+	plain := body
+	if encrypted {
+		plain, err = s.env.AppendOpen(b.plain[:0], q.msgSignature, q.timestamp, q.nonce, body)
+		if err != nil {
+			if errors.Is(err, crypto.ErrInvalidSignature) {
+				s.reject(w, r, http.StatusForbidden, fmt.Errorf("%w: msg_signature", ErrInvalidSignature))
+			} else {
+				s.reject(w, r, http.StatusBadRequest, fmt.Errorf("%w: %w", ErrMalformedMessage, err))
+			}
+			return
+		}
+		b.plain = plain[:0]
+	}
+	msg, err := parseString(string(plain))
+	if err != nil {
+		s.reject(w, r, http.StatusBadRequest, err)
+		return
+	}
+	h := msg.MessageHeader()
+	ctx := r.Context()
+
+	if s.dedup != nil {
+		seen, err := s.dedup.SeenBefore(ctx, dedupKey(h), s.dedupTTL)
+		if err != nil {
+			s.logger.LogAttrs(ctx, slog.LevelError, "message: dedup store failed; processing the message anyway",
+				slog.String("msg_type", h.MsgType), slog.Int64("msg_id", h.MsgID), slog.Any("err", err))
+		} else if seen {
+			s.logger.LogAttrs(ctx, slog.LevelDebug, "message: duplicate push answered with success",
+				slog.String("msg_type", h.MsgType), slog.Int64("msg_id", h.MsgID))
+			writeSuccess(w)
+			return
+		}
+	}
+
+	reply, err, late := s.run(ctx, msg)
+	if late {
+		writeSuccess(w)
+		return
+	}
+	if err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelError, "message: handler failed; answered success",
+			slog.String("msg_type", h.MsgType), slog.String("event", h.Event), slog.Any("err", err))
+		writeSuccess(w)
+		return
+	}
+	if isNilReply(reply) {
+		writeSuccess(w)
+		return
+	}
+	out, err := reply.appendXML(b.out[:0], h.FromUserName, h.ToUserName, s.now().Unix(), h.MsgType == MsgTypeEvent)
+	b.out = out[:0]
+	if err != nil {
+		s.logger.LogAttrs(ctx, slog.LevelError, "message: invalid reply; answered success",
+			slog.String("msg_type", h.MsgType), slog.Any("err", err))
+		writeSuccess(w)
+		return
+	}
+	if encrypted {
+		sealed, err := s.env.AppendSeal(b.sealed[:0], out, q.timestamp, q.nonce)
+		if err != nil {
+			// The request's nonce is not usable in the reply: use fresh ones.
+			sealed, err = s.env.AppendSeal(b.sealed[:0], out, strconv.FormatInt(s.now().Unix(), 10), freshNonce())
+		}
+		if err != nil {
+			s.logger.LogAttrs(ctx, slog.LevelError, "message: sealing the reply failed; answered success", slog.Any("err", err))
+			writeSuccess(w)
+			return
+		}
+		b.sealed = sealed[:0]
+		out = sealed
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = w.Write(out)
+}
+
+func freshNonce() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	n := uint64(0)
+	for _, c := range b {
+		n = n<<8 | uint64(c)
+	}
+	return strconv.FormatUint(n%1e10, 10)
+}
+
+// call is the rendezvous between a request and its handler goroutine.
+type call struct {
+	state atomic.Int32 // callRunning, callDone, callAbandoned
+	done  chan struct{}
+	timer *time.Timer
+	reply Reply
+	err   error
+}
+
+const (
+	callRunning = iota
+	callDone
+	callAbandoned
+)
+
+func (s *Server) getCall() *call {
+	if c, ok := s.calls.Get().(*call); ok {
+		c.state.Store(callRunning)
+		return c
+	}
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return &call{done: make(chan struct{}, 1), timer: t}
+}
+
+// run runs the handler with a context detached from the request's
+// cancellation and bounded by the late timeout. late reports that the reply
+// deadline passed: the handler goroutine then delivers its reply itself.
+func (s *Server) run(reqCtx context.Context, msg Message) (Reply, error, bool) {
+	ctx := newHandlerCtx(reqCtx, time.Now().Add(s.lateTimeout))
+	if s.deadline <= 0 {
+		r, err := callSafely(ctx, s.h, msg)
+		ctx.finish(context.Canceled)
+		return r, err, false
+	}
+	c := s.getCall()
+	go s.handle(ctx, c, msg)
+	c.timer.Reset(s.deadline)
+	select {
+	case <-c.done:
+		c.timer.Stop()
+	case <-c.timer.C:
+		if c.state.CompareAndSwap(callRunning, callAbandoned) {
+			return nil, nil, true // c now belongs to the handler goroutine
+		}
+		<-c.done
+	}
+	r, err := c.reply, c.err
+	c.reply, c.err = nil, nil
+	s.calls.Put(c)
+	return r, err, false
+}
+
+func (s *Server) handle(ctx *handlerCtx, c *call, msg Message) {
+	r, err := callSafely(ctx, s.h, msg)
+	ctx.finish(context.Canceled)
+	if c.state.CompareAndSwap(callRunning, callDone) {
+		c.reply, c.err = r, err
+		c.done <- struct{}{} // last use of c
+		return
+	}
+	s.deliverLate(ctx.parent, msg, r, err)
+}
+
+// deliverLate sends the reply of a handler that missed the reply deadline
+// through the customer-service API.
+func (s *Server) deliverLate(ctx context.Context, msg Message, r Reply, err error) {
+	h := msg.MessageHeader()
+	attrs := []slog.Attr{slog.String("msg_type", h.MsgType), slog.String("event", h.Event), slog.Int64("msg_id", h.MsgID)}
+	log := func(level slog.Level, text string, extra ...slog.Attr) {
+		s.logger.LogAttrs(ctx, level, text, append(attrs, extra...)...)
+	}
+	switch {
+	case err != nil:
+		log(slog.LevelError, "message: handler failed after the reply deadline", slog.Any("err", err))
+		return
+	case isNilReply(r):
+		log(slog.LevelInfo, "message: handler finished after the reply deadline with no reply")
+		return
+	case s.sender == nil:
+		log(slog.LevelWarn, "message: late reply dropped: no CustomerSender configured (WithLateReply)")
+		return
+	}
+	body, err := CustomerMessageJSON(h.FromUserName, r)
+	if err != nil {
+		log(slog.LevelWarn, "message: late reply dropped: cannot be sent as a customer-service message", slog.Any("err", err))
+		return
+	}
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.lateTimeout)
+	defer cancel()
+	if err := s.sender.SendRaw(sendCtx, body); err != nil {
+		log(slog.LevelError, "message: late reply delivery failed", slog.Any("err", err))
+		return
+	}
+	log(slog.LevelInfo, "message: late reply delivered through the customer-service API")
+}
