@@ -1,7 +1,14 @@
 // Command echo is a runnable WeChat Official Account callback server built
 // on package message: it answers a text message with a text whose content
-// is exactly the received content, a subscription with a welcome text, and
-// everything else with "success".
+// is exactly the received content, a subscription with a welcome text, the
+// click of its menu button "hello" with "你好！", and everything else with
+// "success".
+//
+// When it can call the API (an AppSecret is configured, or it runs on the
+// simulator's development credentials) it also creates its menu: a click
+// button "Hello" (key hello) and a view button "Profile" that opens /profile,
+// a page behind WeChat web authorization (网页授权, snsapi_userinfo) that
+// greets the visitor by openid.
 //
 // Configure it with the environment:
 //
@@ -9,10 +16,15 @@
 //	WECHAT_ENCODING_AES_KEY  optional: the EncodingAESKey (消息加解密密钥);
 //	                         plaintext mode only when empty
 //	WECHAT_APPID             the AppID (required with an EncodingAESKey)
+//	WECHAT_APPSECRET         optional: the AppSecret, for the menu and /profile
+//	WECHAT_BASE_URL          optional: the API host (a simulator); real WeChat
+//	                         when empty. With the development credentials it
+//	                         defaults to the simulator at http://127.0.0.1:8090
 //
 // When WECHAT_TOKEN is unset it uses the platform simulator's development
 // credentials (safe mode) and says so on stderr. The flag -addr sets the
-// listen address (default 127.0.0.1:8080); the callback path is /wechat.
+// listen address (default 127.0.0.1:8080), -public-url the address browsers
+// reach it at (default http://<addr>); the callback path is /wechat.
 // SIGINT or SIGTERM shuts it down cleanly.
 package main
 
@@ -37,6 +49,8 @@ const (
 	devAppID          = "wx51a0de0000000001"
 	devToken          = "wxkitsim"
 	devEncodingAESKey = "wxkitSimulatorEncodingAESKey0123456789abcde"
+	devAppSecret      = "51a0de00000000000000000000000001"
+	devBaseURL        = "http://127.0.0.1:8090" // cmd/wxsim's default address
 )
 
 // Path is where the callback server is mounted.
@@ -44,6 +58,12 @@ const Path = "/wechat"
 
 // Welcome is the reply to a subscription.
 const Welcome = "Welcome! Send me any text and I will echo it."
+
+// HelloKey is the key of the menu's click button, answered with HelloReply.
+const (
+	HelloKey   = "hello"
+	HelloReply = "你好！"
+)
 
 // loadConfig reads the environment; dev reports that the development
 // credentials were used.
@@ -60,7 +80,7 @@ func loadConfig(getenv func(string) string) (cfg message.Config, dev bool) {
 
 // newHandler returns the HTTP handler of the echo server: the callback
 // server on Path.
-func newHandler(cfg message.Config, opts ...message.Option) (http.Handler, error) {
+func newHandler(cfg message.Config, opts ...message.Option) (*http.ServeMux, error) {
 	r := message.NewRouter()
 	r.Use(message.Recovery(nil))
 	r.Handle(message.MsgTypeText, func(_ context.Context, m message.Message) (message.Reply, error) {
@@ -68,6 +88,9 @@ func newHandler(cfg message.Config, opts ...message.Option) (http.Handler, error
 	})
 	r.Event(message.EventSubscribe, func(context.Context, message.Message) (message.Reply, error) {
 		return message.TextReply{Content: Welcome}, nil
+	})
+	r.EventKey(message.EventClick, HelloKey, func(context.Context, message.Message) (message.Reply, error) {
+		return message.TextReply{Content: HelloReply}, nil
 	})
 	srv, err := message.NewServer(cfg, r, opts...)
 	if err != nil {
@@ -89,8 +112,12 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("echo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	public := fs.String("public-url", "", "the URL browsers reach this server at (default http://<addr>)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *public == "" {
+		*public = "http://" + *addr
 	}
 	cfg, dev := loadConfig(getenv)
 	if dev {
@@ -101,10 +128,17 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	server := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if api, ok := loadAPIConfig(getenv, dev, *public); ok {
+		setupMenu, err := addWeb(h, cfg.AppID, api, stderr)
+		if err != nil {
+			return err
+		}
+		go setupMenu(ctx)
+	}
+	server := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+
 	errc := make(chan error, 1)
 	go func() { errc <- server.ListenAndServe() }()
 	mode := "plaintext"
