@@ -1,0 +1,122 @@
+// Package sim is a local WeChat Official Account platform simulator (公众号
+// 平台模拟器): the HTTP API the SDK calls and simulated WeChat users who follow
+// the account, send it messages and click its menu, pushing signed (and in
+// safe mode encrypted) callbacks to the developer's server and recording
+// everything they receive. It lets an Official Account backend run and be
+// tested end to end on a laptop, with no public URL, no test account and no
+// internet.
+//
+// It is built from the official documentation, independently of the SDK's
+// own packages (it imports only the standard library and
+// github.com/wxkit/mp/crypto), so it doubles as an independent check of the
+// SDK.
+//
+// # The platform
+//
+// New starts a server on 127.0.0.1 (URL); every host the SDK talks to
+// (api.weixin.qq.com, open.weixin.qq.com, mp.weixin.qq.com) is served at that
+// one base URL, so an SDK client only needs mp.WithHost(s.URL). NewHandler
+// gives the same simulator as an http.Handler for programs that serve it
+// themselves. The account uses the well-known development credentials
+// (DefaultAppID, DefaultAppSecret, DefaultToken, DefaultEncodingAESKey,
+// DefaultOriginalID) unless Options say otherwise; Account returns them.
+//
+// Simulated APIs, with WeChat's paths, JSON fields and errcodes:
+//
+//   - 接口调用凭据: /cgi-bin/token, /cgi-bin/stable_token, clear_quota; the
+//     JS-SDK ticket (ticket/getticket).
+//   - 用户管理: user/info, info/batchget, user/get, info/updateremark, tags,
+//     tag members, blacklist.
+//   - 二维码: qrcode/create, showqrcode (a PNG), shorten/gen, shorten/fetch.
+//   - 自定义菜单: menu/create (validated as WeChat does), get,
+//     get_current_selfmenu_info, delete, addconditional, delconditional,
+//     trymatch.
+//   - 客服消息: message/custom/send (every msgtype, 48-hour window),
+//     custom/typing, getkflist, kfaccount/add.
+//   - 模板消息: template/send (with the TEMPLATESENDJOBFINISH event),
+//     get_all_private_template, api_set_industry, get_industry,
+//     del_private_template, api_add_template. The template
+//     DefaultTemplateID exists from the start.
+//   - 素材管理 / 草稿箱 / 发布能力: media/upload, media/get, media/uploadimg,
+//     material/*, draft/*, freepublish/* (with PUBLISHJOBFINISH).
+//   - 群发: message/mass/sendall, send, preview, get, delete, speed (with
+//     MASSSENDJOBFINISH).
+//   - 网页授权: /connect/oauth2/authorize and /connect/qrconnect (HTML pages
+//     with a user picker and a consent form whose buttons are #allow and
+//     #deny), /sns/oauth2/access_token, refresh_token, /sns/userinfo,
+//     /sns/auth.
+//
+// Options.Pay, if set, is mounted under /v3/ (see sim/paysim).
+//
+// Tokens: GET /cgi-bin/token issues a new token on every call and keeps the
+// previous one valid for 5 minutes (Options.TokenGrace), as documented;
+// stable_token returns the current token while valid and force_refresh
+// replaces it at once. InvalidateTokens makes the next calls answer 40001;
+// Options.Clock moves time (42001 once expired); Options.DailyQuota turns on
+// 45009.
+//
+// # Followers
+//
+// NewUser creates a user with a deterministic openid and unionid. Follow,
+// FollowViaQR, Scan, SendText, SendImage, SendVoice, SendLocation, SendLink,
+// ClickMenu, ViewMenu and Unfollow build the XML of the official
+// documentation and POST it to the callback URL
+// (?signature=&timestamp=&nonce=&openid=, plus encrypt_type=aes and
+// msg_signature in safe mode, with the <Encrypt> envelope), with a 5-second
+// deadline and optional retries (Options.Retries, same MsgId). The passive
+// reply is then checked as WeChat does: "" or "success" mean no reply;
+// anything else must be a documented reply type addressed to the follower
+// from the account's original ID, and in safe mode correctly signed and
+// encrypted. A bad or late reply is returned as a *ReplyError and the
+// follower receives ServiceUnavailableNotice, as in WeChat.
+//
+// Every follower records what it receives — passive replies,
+// customer-service, template and mass messages — in its Inbox; WaitFor waits
+// for asynchronous ones. Subscribe streams everything that happens (pushes,
+// replies, deliveries, menu changes) for dashboards such as a browser chat
+// UI; Menu returns the current menu.
+//
+// # Testing a bot against the simulator
+//
+// A complete Go test of an Official Account backend built with the SDK (the
+// backend is the developer's http.Handler, here served by httptest):
+//
+//	func TestBot(t *testing.T) {
+//		s := sim.New(sim.Options{SafeMode: true})
+//		defer s.Close()
+//		acct := s.Account()
+//
+//		client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		bot := httptest.NewServer(newBot(client, acct.Token, acct.EncodingAESKey)) // your handler
+//		defer bot.Close()
+//		s.SetCallbackURL(bot.URL)
+//
+//		alice := s.NewUser("Alice")
+//		if _, err := alice.Follow(ctx); err != nil {
+//			t.Fatal(err) // a *sim.ReplyError if the bot answered badly
+//		}
+//		reply, err := alice.SendText(ctx, "hello")
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		if reply.MsgType != "text" || reply.Content != "hi Alice" {
+//			t.Fatalf("reply = %+v", reply)
+//		}
+//		// Replies sent later through 客服消息 land in the inbox too.
+//		d, err := alice.WaitFor(ctx, func(d sim.Delivery) bool { return d.Kind == sim.DeliveryCustom })
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		t.Log(d.Content)
+//	}
+//
+// Limitations: one account per simulator; QR code images are valid PNGs but
+// not decodable QR codes; jobs (mass sends, publishing) finish at once and
+// always succeed; monthly mass-send quotas, customer-service sessions and
+// message-count limits inside the 48-hour window are not simulated; the
+// errmsg texts of errcodes the documentation does not spell out in English
+// are approximations.
+package sim
