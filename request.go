@@ -350,9 +350,11 @@ func (c *Client) once(ctx context.Context, method, base, path string, q url.Valu
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		_ = resp.Body.Close()
 	}()
-	c.logger.LogAttrs(ctx, slog.LevelDebug, "wechat api", slog.String("method", method),
-		slog.String("url", RedactURL(req.URL)), slog.Int("status", resp.StatusCode),
-		slog.Int("attempt", attempt), slog.Duration("elapsed", time.Since(start)))
+	if c.logger.Enabled(ctx, slog.LevelDebug) {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "wechat api", slog.String("method", method),
+			slog.String("url", RedactURL(req.URL)), slog.Int("status", resp.StatusCode),
+			slog.Int("attempt", attempt), slog.Duration("elapsed", time.Since(start)))
+	}
 	if resp.StatusCode != http.StatusOK {
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
 		// Some gateways answer errcode JSON with a non-200 status.

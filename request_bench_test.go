@@ -1,0 +1,73 @@
+package mp_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/wxkit/mp"
+)
+
+const benchAnswer = `{"subscribe":1,"openid":"o6_bmjrPTlm6_2sgVt7hMZOPfL2M","language":"zh_CN","subscribe_time":1382694957,"unionid":"o6_bmasdasdsad6_2sgVt7hMZOPfL","remark":"","groupid":0,"tagid_list":[128,2],"subscribe_scene":"ADD_SCENE_QR_CODE","qr_scene":98765,"qr_scene_str":""}`
+
+type benchUser struct {
+	Subscribe     int     `json:"subscribe"`
+	OpenID        string  `json:"openid"`
+	Language      string  `json:"language"`
+	SubscribeTime int64   `json:"subscribe_time"`
+	UnionID       string  `json:"unionid"`
+	TagIDList     []int64 `json:"tagid_list"`
+}
+
+func benchServer(b *testing.B) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, benchAnswer)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkDo is one GET through the shared request helper with a cached
+// token: query building, token, send, errcode check, decode.
+func BenchmarkDo(b *testing.B) {
+	srv := benchServer(b)
+	c, err := mp.New(mp.Config{AppID: "wxbench"}, mp.WithBaseURL(srv.URL), mp.WithTokenSource(staticSource("TOKEN")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		var u benchUser
+		if err := c.Do(ctx, &mp.Request{Path: "/cgi-bin/user/info", Query: map[string]string{"openid": "o1", "lang": "zh_CN"}}, &u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFloorDo is the same call written directly on net/http and
+// encoding/json: the floor the helper is measured against.
+func BenchmarkFloorDo(b *testing.B) {
+	srv := benchServer(b)
+	hc := &http.Client{Timeout: 30 * time.Second} // as the client's default
+
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/cgi-bin/user/info?access_token=TOKEN&lang=zh_CN&openid=o1", nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var u benchUser
+		if err := json.Unmarshal(data, &u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
