@@ -25,7 +25,8 @@
 // credentials (safe mode) and says so on stderr. The flag -addr sets the
 // listen address (default 127.0.0.1:8080), -public-url the address browsers
 // reach it at (default http://<addr>); the callback path is /wechat.
-// SIGINT or SIGTERM shuts it down cleanly.
+// SIGINT or SIGTERM shuts it down cleanly. With -smoke it runs one scripted
+// conversation against an in-process simulator and exits.
 package main
 
 import (
@@ -113,8 +114,14 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	public := fs.String("public-url", "", "the URL browsers reach this server at (default http://<addr>)")
+	smoke := fs.Bool("smoke", false, "run one scripted conversation against an in-process simulator and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *smoke {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return runSmoke(ctx, os.Stdout, stderr)
 	}
 	if *public == "" {
 		*public = "http://" + *addr

@@ -7,7 +7,10 @@
 //	WECHAT_APPSECRET  the AppSecret (required)
 //	WECHAT_BASE_URL   another API host, such as a local simulator (optional)
 //
-// Without WECHAT_APPID and WECHAT_APPSECRET it prints what to set and exits
+// When neither WECHAT_APPID nor WECHAT_APPSECRET is set it starts the
+// built-in platform simulator (package github.com/wxkit/mp/sim) in process,
+// says so on stderr and runs against it with the simulator's development
+// credentials. When only one of them is set it prints what to set and exits
 // successfully.
 package main
 
@@ -21,28 +24,58 @@ import (
 
 	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/menu"
+	"github.com/wxkit/mp/sim"
 )
 
-const usage = "menu: set WECHAT_APPID and WECHAT_APPSECRET (and optionally WECHAT_BASE_URL, e.g. a local simulator) to run this example"
+const usage = "menu: set both WECHAT_APPID and WECHAT_APPSECRET (and optionally WECHAT_BASE_URL, e.g. a local simulator) to run this example, or neither to run it against the built-in simulator"
+
+// simNotice is what the program says on stderr when it runs against the
+// built-in simulator.
+const simNotice = "no WECHAT_* environment: running against the built-in simulator"
 
 func main() {
-	client, err := clientFromEnv(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "menu:", err)
-		os.Exit(1)
-	}
-	if client == nil {
-		fmt.Println(usage)
-		return
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	if err := run(ctx, client, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "menu:", err)
-		os.Exit(1)
+	code := realMain(ctx, os.Getenv, os.Stdout, os.Stderr)
+	cancel()
+	stop()
+	os.Exit(code)
+}
+
+// realMain reads the account with getenv and runs against it, or against an
+// in-process simulator when WECHAT_APPID and WECHAT_APPSECRET are both
+// unset; it returns the exit code.
+func realMain(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) int {
+	client, err := clientFromEnv(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "menu:", err)
+		return 1
 	}
+	if client == nil {
+		if getenv("WECHAT_APPID") != "" || getenv("WECHAT_APPSECRET") != "" {
+			fmt.Fprintln(stdout, usage)
+			return 0
+		}
+		fmt.Fprintln(stderr, simNotice)
+		s, err := sim.Start(sim.Options{})
+		if err != nil {
+			fmt.Fprintln(stderr, "menu: starting the simulator:", err)
+			return 1
+		}
+		defer s.Close()
+		acct := s.Account()
+		if client, err = mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL)); err != nil {
+			fmt.Fprintln(stderr, "menu:", err)
+			return 1
+		}
+	}
+	if err := run(ctx, client, stdout); err != nil {
+		fmt.Fprintln(stderr, "menu:", err)
+		return 1
+	}
+	return 0
 }
 
 // clientFromEnv builds the client from WECHAT_APPID, WECHAT_APPSECRET and

@@ -15,6 +15,7 @@ import (
 
 	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/menu"
+	"github.com/wxkit/mp/sim"
 )
 
 // fakeWeChat is a minimal stand-in for the WeChat API: it hands out a
@@ -143,4 +144,64 @@ func TestClientFromEnv(t *testing.T) {
 
 	_, err = clientFromEnv(env(map[string]string{"WECHAT_APPID": "wx1", "WECHAT_APPSECRET": "s", "WECHAT_BASE_URL": "not a url"}))
 	require.Error(t, err)
+}
+
+// wantMenu is what run prints for exampleMenu.
+const wantMenu = `menu created
+current menu:
+- Hello [click key=hello]
+- 官网 [view url=https://github.com/wxkit/mp]
+- 更多 (2 sub-buttons)
+  - 关于我们 [click key=about]
+  - 帮助 [view url=https://github.com/wxkit/mp#readme]
+`
+
+// TestRealMainAgainstBuiltInSimulator runs the whole program with no
+// environment: it starts the simulator in process, creates the menu there
+// and prints it back.
+func TestRealMainAgainstBuiltInSimulator(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := realMain(context.Background(), func(string) string { return "" }, &out, &errOut)
+	require.Equal(t, 0, code, errOut.String())
+	assert.Equal(t, simNotice+"\n", errOut.String())
+	assert.Equal(t, wantMenu, out.String())
+}
+
+// TestRunAgainstSimulator checks the simulator itself stores the menu
+// the example creates, as a follower would see it.
+func TestRunAgainstSimulator(t *testing.T) {
+	t.Parallel()
+	s, err := sim.Start(sim.Options{})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	acct := s.Account()
+	c, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), c, &out))
+	assert.Equal(t, wantMenu, out.String())
+	got := s.Menu()
+	require.Len(t, got, 3)
+	assert.Equal(t, sim.Button{Type: "click", Name: "Hello", Key: "hello"}, got[0])
+	assert.Equal(t, "https://github.com/wxkit/mp", got[1].URL)
+	require.Len(t, got[2].SubButton, 2)
+	assert.Equal(t, "about", got[2].SubButton[0].Key)
+}
+
+func TestRealMainPartialEnvironment(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	env := map[string]string{"WECHAT_APPID": "wx1"}
+	code := realMain(context.Background(), func(k string) string { return env[k] }, &out, &errOut)
+	assert.Equal(t, 0, code)
+	assert.Equal(t, usage+"\n", out.String())
+	assert.Empty(t, errOut.String())
+
+	env = map[string]string{"WECHAT_APPID": "wx1", "WECHAT_APPSECRET": "s", "WECHAT_BASE_URL": "not a url"}
+	out.Reset()
+	code = realMain(context.Background(), func(k string) string { return env[k] }, &out, &errOut)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, out.String())
+	assert.Contains(t, errOut.String(), "menu:")
 }

@@ -14,6 +14,17 @@
 // and the flags -addr (default 127.0.0.1:8082) and -public-url (the URL the
 // browser reaches the site at, whose host is the account's 网页授权域名;
 // default http://<addr>). The redirect URI is <public-url>/auth/wechat/callback.
+//
+// When neither WECHAT_APPID nor WECHAT_APPSECRET is set it starts the
+// built-in platform simulator (package github.com/wxkit/mp/sim) in process
+// with a simulated WeChat user, says so on stderr and serves the site against
+// it: the simulator's authorization page lets the browser pick the user and
+// consent.
+//
+// With -smoke it always runs against the built-in simulator: it starts the
+// site on a free port, logs the simulated user in through the middleware
+// once (consenting on the simulator), checks the greeting names the user's
+// OpenID, prints each step and exits (status 1 on any failure).
 package main
 
 import (
@@ -47,6 +58,7 @@ type config struct {
 	Addr      string // listen address
 	PublicURL string // how browsers reach the site
 	Key       []byte // optional signing key
+	Smoke     bool   // run one scripted login against the built-in simulator and exit
 }
 
 // String describes the configuration without secrets.
@@ -61,6 +73,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	cfg := config{AppID: getenv("WECHAT_APPID"), AppSecret: getenv("WECHAT_APPSECRET"), BaseURL: getenv("WECHAT_BASE_URL")}
 	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8082", "listen address")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "public URL of the site (default http://<addr>)")
+	fs.BoolVar(&cfg.Smoke, "smoke", false, "log a simulated user in once against the built-in simulator, then exit")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -77,6 +90,7 @@ optionally:
   WECHAT_BASE_URL    one host for the API and the authorization page (a local simulator)
   WECHAT_OAUTH_KEY   32+ characters that sign states and session cookies
 and run with -public-url set to the URL browsers use (its host must be the account's 网页授权域名).
+Set neither WECHAT_APPID nor WECHAT_APPSECRET to run against the built-in simulator.
 `
 
 // run serves the site until ctx is done.
@@ -89,6 +103,11 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	return serve(ctx, ln, cfg, out)
+}
+
+// serve serves the site on ln until ctx is done; it closes ln.
+func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) error {
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
@@ -189,7 +208,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
+	if err := realMain(ctx, cfg, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wxkit/mp/sim"
 )
 
 // fakeWeChat stands in for open.weixin.qq.com and api.weixin.qq.com: the
@@ -166,4 +169,107 @@ func TestRunBadConfig(t *testing.T) {
 	assert.Error(t, err)
 	err = run(context.Background(), config{AppID: "wx", AppSecret: "s", Addr: "bad:addr:1"}, io.Discard)
 	assert.Error(t, err)
+}
+
+func TestSmoke(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseConfig([]string{"-smoke"}, func(string) string { return "" })
+	require.NoError(t, err)
+	require.True(t, cfg.Smoke)
+	var out, errOut bytes.Buffer
+	require.NoError(t, realMain(context.Background(), cfg, &out, &errOut))
+	assert.Equal(t, simNotice+"\n", errOut.String())
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	require.Len(t, lines, 6, out.String())
+	assert.Regexp(t, `^listening on 127\.0\.0\.1:\d+; open http://127\.0\.0\.1:\d+/$`, lines[0])
+	assert.Regexp(t, `^1\. GET /login\?next=/hello: redirected to the authorization page http://127\.0\.0\.1:\d+/connect/oauth2/authorize \(scope snsapi_userinfo\)$`, lines[1])
+	assert.Regexp(t, `^2\. Alice \(o\S{27}\) consented on the simulator, which sends the browser back to /auth/wechat/callback with a code$`, lines[2])
+	assert.Regexp(t, `^3\. the callback logged the user in and redirected to /hello: "Hello, Alice \(o\S{27}\)!"$`, lines[3])
+	assert.Regexp(t, `^4\. GET /: the session cookie keeps o\S{27} logged in$`, lines[4])
+	assert.Equal(t, "smoke test passed", lines[5])
+}
+
+func TestSmokeIgnoresTheEnvironment(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	cfg := config{AppID: "wxREAL", AppSecret: "REAL_SECRET", BaseURL: "http://127.0.0.1:1", Smoke: true}
+	require.NoError(t, realMain(context.Background(), cfg, &out, &errOut))
+	assert.Contains(t, errOut.String(), "-smoke ignores the WECHAT_* environment")
+	assert.Contains(t, out.String(), "smoke test passed")
+	assert.NotContains(t, out.String()+errOut.String(), "REAL_SECRET")
+}
+
+func TestSmokeLoginFailures(t *testing.T) {
+	t.Parallel()
+	s, err := sim.Start(sim.Options{})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	user := s.NewUser("Alice")
+	ctx := context.Background()
+
+	noRedirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(noRedirect.Close)
+	err = smokeLogin(ctx, noRedirect.URL, s, user, io.Discard)
+	assert.ErrorContains(t, err, "without a redirect")
+
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://open.weixin.qq.com/connect/oauth2/authorize?appid=x", http.StatusFound)
+	}))
+	t.Cleanup(elsewhere.Close)
+	err = smokeLogin(ctx, elsewhere.URL, s, user, io.Discard)
+	assert.ErrorContains(t, err, "not to the simulator's authorization page")
+
+	badAppID := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, s.URL+"/connect/oauth2/authorize?appid=wxOTHER&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&response_type=code&scope=snsapi_base&state=s#wechat_redirect", http.StatusFound)
+	}))
+	t.Cleanup(badAppID.Close)
+	err = smokeLogin(ctx, badAppID.URL, s, user, io.Discard)
+	assert.ErrorContains(t, err, "authorizing as Alice")
+}
+
+// TestServeAgainstSimulator runs the site as a browser would use it with no
+// environment: /login leads to the simulator's authorization page, which
+// offers the simulated user.
+func TestServeAgainstSimulator(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	var errOut bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- realMain(ctx, config{Addr: "127.0.0.1:0"}, pw, &errOut)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	require.True(t, lines.Scan())
+	require.Regexp(t, `^simulator: http://127\.0\.0\.1:\d+ \(its authorization page lets the browser pick the WeChat user Alice and consent\)$`, lines.Text())
+	simURL := strings.Fields(lines.Text())[1]
+	require.True(t, lines.Scan())
+	require.Regexp(t, `^listening on 127\.0\.0\.1:\d+; open http://127\.0\.0\.1:\d+/$`, lines.Text())
+	site := strings.TrimSuffix(strings.Fields(lines.Text())[4], "/")
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(site + "/login?next=/hello")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusFound, resp.StatusCode)
+	loc := resp.Header.Get("Location")
+	assert.True(t, strings.HasPrefix(loc, simURL+"/connect/oauth2/authorize?appid="+sim.DefaultAppID+"&"), loc)
+
+	resp, err = http.Get(loc)
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(page), "Alice")
+
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("realMain did not stop")
+	}
+	assert.Equal(t, simNotice+"\n", errOut.String())
 }

@@ -21,6 +21,19 @@
 // Without the public key the platform certificates (平台证书) are downloaded
 // and refreshed in the background. In a real official account the openid
 // comes from web authorization (网页授权); the form field stands in for it.
+//
+// When none of these variables is set it runs against the built-in
+// simulators instead (packages github.com/wxkit/mp/sim and sim/paysim, in
+// process, with a generated test merchant and a simulated payer) and says so
+// on stderr; the pay page then also links to the simulator's checkout, which
+// pays the order without WeChat. The flags -base-url and -notify-url apply to
+// real WeChat Pay only.
+//
+// With -smoke it always runs against the simulators: it serves the shop on a
+// free port, creates a JSAPI order through POST /checkout, has the simulated
+// payer pay it, waits for its own notify handler to verify and process the
+// payment notification, queries the order, prints each step and exits
+// (status 1 on any failure).
 package main
 
 import (
@@ -32,7 +45,9 @@ import (
 	"fmt"
 	"html/template"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -48,15 +63,22 @@ type config struct {
 	mchID, serial, keyFile, apiV3Key, appID, pubKeyFile, pubKeyID string
 }
 
-func configFromEnv() (config, []string) {
+// empty reports that no variable of the configuration is set.
+func (c config) empty() bool {
+	return c == config{}
+}
+
+// configFromEnv reads the configuration with getenv and lists what is
+// missing.
+func configFromEnv(getenv func(string) string) (config, []string) {
 	c := config{
-		mchID:      os.Getenv("WECHATPAY_MCHID"),
-		serial:     os.Getenv("WECHATPAY_SERIAL"),
-		keyFile:    os.Getenv("WECHATPAY_PRIVATE_KEY_FILE"),
-		apiV3Key:   os.Getenv("WECHATPAY_APIV3_KEY"),
-		appID:      os.Getenv("WECHAT_APPID"),
-		pubKeyFile: os.Getenv("WECHATPAY_PUBLIC_KEY_FILE"),
-		pubKeyID:   os.Getenv("WECHATPAY_PUBLIC_KEY_ID"),
+		mchID:      getenv("WECHATPAY_MCHID"),
+		serial:     getenv("WECHATPAY_SERIAL"),
+		keyFile:    getenv("WECHATPAY_PRIVATE_KEY_FILE"),
+		apiV3Key:   getenv("WECHATPAY_APIV3_KEY"),
+		appID:      getenv("WECHAT_APPID"),
+		pubKeyFile: getenv("WECHATPAY_PUBLIC_KEY_FILE"),
+		pubKeyID:   getenv("WECHATPAY_PUBLIC_KEY_ID"),
 	}
 	var missing []string
 	for _, v := range []struct{ name, val string }{
@@ -84,15 +106,28 @@ Set these environment variables and run again:
 Optional (WeChat Pay public key mode, 微信支付公钥):
   WECHATPAY_PUBLIC_KEY_FILE   path to pub_key.pem
   WECHATPAY_PUBLIC_KEY_ID     PUB_KEY_ID_...
+Set none of them to run against the built-in simulator.
 `
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8081", "listen address")
 	baseURL := flag.String("base-url", pay.DefaultBaseURL, "WeChat Pay API base URL")
 	notifyURL := flag.String("notify-url", "", "public notify_url (default http://<addr>/pay/notify)")
+	smoke := flag.Bool("smoke", false, "pay one order against the built-in simulator, then exit")
 	flag.Parse()
 
-	cfg, missing := configFromEnv()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	cfg, missing := configFromEnv(os.Getenv)
+	if *smoke || cfg.empty() {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		err := runSimulator(ctx, *addr, *smoke, !cfg.empty(), os.Stdout, os.Stderr, logger)
+		stop()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pay:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(missing) > 0 {
 		fmt.Print(usage)
 		fmt.Printf("\nMissing: %s\n", strings.Join(missing, ", "))
@@ -101,13 +136,13 @@ func main() {
 	if *notifyURL == "" {
 		*notifyURL = "http://" + *addr + "/pay/notify"
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	if err := run(cfg, *addr, *baseURL, *notifyURL, logger); err != nil {
 		logger.Error("exiting", "error", err)
 		os.Exit(1)
 	}
 }
 
+// run serves the shop for the merchant of cfg until SIGINT or SIGTERM.
 func run(cfg config, addr, baseURL, notifyURL string, logger *slog.Logger) error {
 	keyPEM, err := os.ReadFile(cfg.keyFile)
 	if err != nil {
@@ -144,21 +179,31 @@ func run(cfg config, addr, baseURL, notifyURL string, logger *slog.Logger) error
 		defer client.Stop()
 	}
 
-	app := &shop{client: client, appID: cfg.appID, notifyURL: notifyURL, log: logger, paid: map[string]bool{}}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", app.form)
-	mux.HandleFunc("POST /checkout", app.checkout)
-	mux.Handle("POST /pay/notify", pay.NewNotifyHandler(client, app.onNotify))
-
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	app := newShop(client, cfg.appID, notifyURL, logger)
 	logger.Info("listening", "addr", "http://"+addr, "notify_url", notifyURL)
-	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	return serve(ctx, ln, app.routes())
+}
+
+// serve serves h on ln until ctx is done, then shuts down gracefully.
+func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
@@ -170,8 +215,28 @@ type shop struct {
 	notifyURL string
 	log       *slog.Logger
 
+	// Against the simulator: the openid the form suggests, the simulator's
+	// checkout (/sim/pay) the pay page links to, and a hook told of each
+	// payment processed.
+	openID    string
+	simPayURL string
+	onPaid    func(*pay.Transaction)
+
 	mu   sync.Mutex
 	paid map[string]bool // transaction_id -> processed (use a database in production)
+}
+
+func newShop(client *pay.Client, appID, notifyURL string, logger *slog.Logger) *shop {
+	return &shop{client: client, appID: appID, notifyURL: notifyURL, log: logger, paid: map[string]bool{}}
+}
+
+// routes returns the shop's handler.
+func (s *shop) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.form)
+	mux.HandleFunc("POST /checkout", s.checkout)
+	mux.Handle("POST /pay/notify", pay.NewNotifyHandler(s.client, s.onNotify))
+	return mux
 }
 
 var formPage = template.Must(template.New("form").Parse(`<!doctype html>
@@ -179,7 +244,7 @@ var formPage = template.Must(template.New("form").Parse(`<!doctype html>
 <body>
 <h1>Checkout</h1>
 <form method="post" action="/checkout">
-  <p><label>openid <input name="openid" required></label></p>
+  <p><label>openid <input name="openid" value="{{.}}" required></label></p>
   <p><label>Description <input name="description" value="Image形象店-深圳腾大-QQ公仔" required></label></p>
   <p><label>Amount (fen) <input name="amount" type="number" min="1" value="1" required></label></p>
   <p><button type="submit">Pay with WeChat</button></p>
@@ -191,6 +256,7 @@ var payPage = template.Must(template.New("pay").Parse(`<!doctype html>
 <body>
 <p>Order {{.OutTradeNo}}: {{.Amount}} fen</p>
 <p id="status">Opening WeChat Pay…</p>
+{{with .SimPayURL}}<p>Not in WeChat? <a id="sim-pay" href="{{.}}">Pay on the simulator's checkout</a></p>{{end}}
 <script>
 var params = {{.Params}};
 function pay() {
@@ -213,7 +279,7 @@ if (typeof WeixinJSBridge === 'undefined') {
 
 func (s *shop) form(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = formPage.Execute(w, nil)
+	_ = formPage.Execute(w, s.openID)
 }
 
 func (s *shop) checkout(w http.ResponseWriter, r *http.Request) {
@@ -244,12 +310,17 @@ func (s *shop) checkout(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "could not sign the payment", http.StatusInternalServerError)
 		return
 	}
+	var simPay string
+	if s.simPayURL != "" {
+		simPay = s.simPayURL + "?" + url.Values{"prepay_id": {order.PrepayID}}.Encode()
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = payPage.Execute(w, struct {
 		OutTradeNo string
 		Amount     int64
 		Params     *pay.JSAPIPayParams
-	}{outTradeNo, amount, params})
+		SimPayURL  string
+	}{outTradeNo, amount, params, simPay})
 }
 
 // onNotify is idempotent: WeChat Pay may deliver a notification several
@@ -278,6 +349,9 @@ func (s *shop) onNotify(ctx context.Context, n *pay.Notification) error {
 	s.paid[tx.TransactionID] = true
 	s.log.Info("order paid", "out_trade_no", tx.OutTradeNo, "transaction_id", tx.TransactionID,
 		"trade_state", tx.TradeState, "total", total)
+	if s.onPaid != nil {
+		s.onPaid(tx)
+	}
 	return nil
 }
 

@@ -11,6 +11,11 @@
 // The template should use the keywords thing1 and time2 (for example
 // "事项:{{thing1.DATA}}\n时间:{{time2.DATA}}"); extra keywords are ignored by
 // WeChat and missing ones show empty.
+//
+// When none of the first four variables is set it starts the built-in
+// platform simulator (package github.com/wxkit/mp/sim) in process, says so on
+// stderr, adds such a template there, creates a follower and sends the
+// message to them, then prints what the follower received.
 package main
 
 import (
@@ -29,18 +34,35 @@ import (
 // env lists the variables the program reads; the first four are required.
 var env = []string{"WECHAT_APPID", "WECHAT_APPSECRET", "WECHAT_TEMPLATE_ID", "WECHAT_OPENID", "WECHAT_BASE_URL"}
 
+// simNotice is what the program says on stderr when it runs against the
+// built-in simulator.
+const simNotice = "no WECHAT_* environment: running against the built-in simulator"
+
 func main() {
 	os.Exit(realMain(os.Getenv, os.Stdout, os.Stderr))
 }
 
-// realMain reads the configuration with getenv and runs; it returns the exit
-// code.
+// realMain reads the configuration with getenv and runs, against the
+// built-in simulator when none of the required variables is set; it returns
+// the exit code.
 func realMain(getenv func(string) string, stdout, stderr io.Writer) int {
 	var missing []string
 	for _, k := range env[:4] {
 		if getenv(k) == "" {
 			missing = append(missing, k)
 		}
+	}
+	if len(missing) == len(env[:4]) {
+		fmt.Fprintln(stderr, simNotice)
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+		defer stop()
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := runSimulator(ctx, stdout); err != nil {
+			fmt.Fprintln(stderr, "error:", err)
+			return 1
+		}
+		return 0
 	}
 	if len(missing) > 0 {
 		fmt.Fprintln(stdout, "This example sends one WeChat template message. Set these environment variables:")
@@ -49,6 +71,7 @@ func realMain(getenv func(string) string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "  WECHAT_TEMPLATE_ID  a template_id of the account (keywords thing1, time2)")
 		fmt.Fprintln(stdout, "  WECHAT_OPENID       the OpenID of a follower to notify")
 		fmt.Fprintln(stdout, "  WECHAT_BASE_URL     optional: send every call to this host instead (a local simulator)")
+		fmt.Fprintln(stdout, "or none of the first four to run against the built-in simulator.")
 		fmt.Fprintf(stdout, "Missing: %v\n", missing)
 		return 0
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/internal/mptest"
+	"github.com/wxkit/mp/sim"
 )
 
 func TestRun(t *testing.T) {
@@ -53,14 +55,69 @@ func TestRunError(t *testing.T) {
 	assert.Equal(t, mp.CodeInvalidTemplateID, apiErr.Code)
 }
 
+func TestRealMainWithPartialConfig(t *testing.T) {
+	t.Parallel()
+	var out, errOut bytes.Buffer
+	code := realMain(func(k string) string {
+		if k == "WECHAT_APPID" {
+			return "wx1"
+		}
+		return ""
+	}, &out, &errOut)
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out.String(), "WECHAT_TEMPLATE_ID")
+	assert.Contains(t, out.String(), "Missing: [WECHAT_APPSECRET WECHAT_TEMPLATE_ID WECHAT_OPENID]")
+	assert.Empty(t, errOut.String())
+}
+
+// TestRealMainWithoutConfig runs the example with no environment: against
+// the built-in simulator, whose follower receives the rendered message.
 func TestRealMainWithoutConfig(t *testing.T) {
 	t.Parallel()
 	var out, errOut bytes.Buffer
 	code := realMain(func(string) string { return "" }, &out, &errOut)
-	assert.Equal(t, 0, code)
-	assert.Contains(t, out.String(), "WECHAT_TEMPLATE_ID")
-	assert.Contains(t, out.String(), "Missing: [WECHAT_APPID WECHAT_APPSECRET WECHAT_TEMPLATE_ID WECHAT_OPENID]")
-	assert.Empty(t, errOut.String())
+	require.Equal(t, 0, code, errOut.String())
+	assert.Equal(t, simNotice+"\n", errOut.String())
+	lines := strings.Split(out.String(), "\n")
+	require.Len(t, lines, 6, out.String())
+	assert.Regexp(t, `^sent template message \S+ to o\S{27}: msgid [1-9][0-9]*$`, lines[0])
+	assert.Regexp(t, `^Alice \(o\S{27}\) received template message \S+ \(msgid [1-9][0-9]*\):$`, lines[1])
+	assert.Equal(t, "  事项:wxkit/mp 模板消息示例", lines[2])
+	assert.Regexp(t, `^  时间:\d{4}-\d\d-\d\d \d\d:\d\d$`, lines[3])
+	assert.Equal(t, "  (opens https://github.com/wxkit/mp)", lines[4])
+	assert.Empty(t, lines[5])
+}
+
+// TestRunAgainstSimulator checks what the simulated follower received.
+func TestRunAgainstSimulator(t *testing.T) {
+	t.Parallel()
+	s, err := sim.Start(sim.Options{})
+	require.NoError(t, err)
+	t.Cleanup(s.Close)
+	bob := s.NewUser("Bob")
+	_, err = bob.Follow(context.Background())
+	require.ErrorIs(t, err, sim.ErrNoCallbackURL)
+	acct := s.Account()
+	c, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
+	require.NoError(t, err)
+
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), c, sim.DefaultTemplateID, bob.OpenID(), &out))
+	inbox := bob.Inbox()
+	require.Len(t, inbox, 1)
+	d := inbox[0]
+	assert.Equal(t, sim.DeliveryTemplate, d.Kind)
+	assert.Equal(t, sim.DefaultTemplateID, d.TemplateID)
+	assert.Equal(t, "https://github.com/wxkit/mp", d.URL)
+	assert.Equal(t, "wxkit/mp 模板消息示例", d.Data["thing1"])
+	assert.Equal(t, fmt.Sprintf("sent template message %s to %s: msgid %d\n", sim.DefaultTemplateID, bob.OpenID(), d.MsgID), out.String())
+
+	// A user who does not follow cannot receive it.
+	carol := s.NewUser("Carol")
+	err = run(context.Background(), c, sim.DefaultTemplateID, carol.OpenID(), &out)
+	var apiErr *mp.APIError
+	require.True(t, errors.As(err, &apiErr), "%v", err)
+	assert.Equal(t, mp.CodeRequireSubscribe, apiErr.Code)
 }
 
 // TestRealMainAgainstSimulator drives the whole program, token fetch
