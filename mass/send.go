@@ -2,6 +2,7 @@ package mass
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -56,9 +57,11 @@ func (s *Service) do(ctx context.Context, r *mp.Request, out any) error {
 
 // SendResponse is the answer of a send: the mass message's id and, for
 // article and image messages, msg_data_id for the article statistics
-// (图文分析). Duplicate is set (and the ids are zero) when WeChat refused
-// the send with errcode 45065 because a send with the same clientmsgid
-// exists within 24 hours: the message went out earlier.
+// (图文分析). Duplicate is set when WeChat refused the send with errcode
+// 45065 because a send with the same clientmsgid exists within 24 hours:
+// the message went out earlier, and MsgID is that earlier send's msg_id
+// (WeChat returns it with the refusal; 0 if it did not). Query it with
+// [Service.Status].
 type SendResponse struct {
 	ErrCode   int    `json:"errcode"`
 	ErrMsg    string `json:"errmsg"`
@@ -142,12 +145,26 @@ func (s *Service) SendAll(ctx context.Context, req *SendAllRequest) (*SendRespon
 	return s.send(ctx, pathSendAll, body)
 }
 
-// send posts one send and turns a 45065 refusal into a Duplicate answer.
+// send posts one send and turns a 45065 refusal into a Duplicate answer
+// carrying the msg_id of the existing send (返回已存在的群发msgid).
 func (s *Service) send(ctx context.Context, path string, body sendBody) (*SendResponse, error) {
 	var out SendResponse
 	err := s.do(ctx, &mp.Request{Method: "POST", Path: path, Body: body, Idempotent: body.ClientMsgID != ""}, &out)
 	if body.ClientMsgID != "" && mp.IsCode(err, CodeClientMsgIDExists) {
-		return &SendResponse{ErrCode: int(CodeClientMsgIDExists), Duplicate: true}, nil
+		dup := &SendResponse{ErrCode: int(CodeClientMsgIDExists), Duplicate: true}
+		var apiErr *mp.APIError
+		if errors.As(err, &apiErr) {
+			dup.ErrMsg = apiErr.Message
+			var existing struct {
+				MsgID     json.Number `json:"msg_id"`
+				MsgDataID json.Number `json:"msg_data_id"`
+			}
+			if json.Unmarshal(apiErr.Raw, &existing) == nil {
+				dup.MsgID, _ = existing.MsgID.Int64()
+				dup.MsgDataID, _ = existing.MsgDataID.Int64()
+			}
+		}
+		return dup, nil
 	}
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -101,6 +102,21 @@ func TestSendAllIdempotency(t *testing.T) {
 		require.NoError(t, err)
 		assert.True(t, got.Duplicate)
 		assert.Equal(t, 45065, got.ErrCode)
+		assert.Zero(t, got.MsgID, "WeChat named no existing send")
+	})
+	t.Run("45065 names the existing send", func(t *testing.T) {
+		t.Parallel()
+		srv, c := mptest.New(t)
+		srv.Handle("POST", "/cgi-bin/message/mass/send", func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json; encoding=utf-8")
+			_, _ = io.WriteString(w, `{"errcode":45065,"errmsg":"clientmsgid exist","msg_id":3147494441}`)
+		})
+		got, err := New(c).Send(context.Background(), &SendRequest{ToUser: []string{"OPENID1", "OPENID2"}, Message: Text("hi"), ClientMsgID: "x2"})
+		require.NoError(t, err)
+		require.Len(t, got.Chunks, 1)
+		assert.True(t, got.Chunks[0].Duplicate)
+		assert.EqualValues(t, 3147494441, got.Chunks[0].MsgID)
+		assert.Equal(t, "clientmsgid exist", got.Chunks[0].ErrMsg)
 	})
 }
 

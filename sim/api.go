@@ -47,6 +47,7 @@ type state struct {
 	articles    map[string]*publication
 	pubOrder    []string
 	massJobs    map[int64]*massJob
+	massClient  map[string]*massJob // clientmsgid -> the send that used it
 	massSpeed   int
 	oauthCodes  map[string]*oauthCode
 	snsTokens   map[string]*snsToken
@@ -75,6 +76,7 @@ func (s *Sim) initState() {
 	s.publishes = map[string]*publication{}
 	s.articles = map[string]*publication{}
 	s.massJobs = map[int64]*massJob{}
+	s.massClient = map[string]*massJob{}
 	s.oauthCodes = map[string]*oauthCode{}
 	s.snsTokens = map[string]*snsToken{}
 	s.snsRefresh = map[string]*snsToken{}
@@ -242,6 +244,8 @@ func errMsg(code int) string {
 		return "invalid tag name"
 	case 45158:
 		return "tag name too long"
+	case 45065:
+		return "clientmsgid exist"
 	case 45159:
 		return "invalid tag id"
 	case 46003:

@@ -40,7 +40,8 @@
 //   - 素材管理 / 草稿箱 / 发布能力: media/upload, media/get, media/uploadimg,
 //     material/*, draft/*, freepublish/* (with PUBLISHJOBFINISH).
 //   - 群发: message/mass/sendall, send, preview, get, delete, speed (with
-//     MASSSENDJOBFINISH).
+//     MASSSENDJOBFINISH); a clientmsgid used in the last 24 hours refuses
+//     the send with 45065 and the existing msg_id.
 //   - 网页授权: /connect/oauth2/authorize and /connect/qrconnect (HTML pages
 //     with a user picker and a consent form whose buttons are #allow and
 //     #deny), /sns/oauth2/access_token, refresh_token, /sns/userinfo,
@@ -115,7 +116,9 @@
 //
 // Limitations: one account per simulator; QR code images are valid PNGs but
 // not decodable QR codes; jobs (mass sends, publishing) finish at once and
-// always succeed; monthly mass-send quotas, customer-service sessions and
+// always succeed; a mass send without clientmsgid is never refused as a
+// repeat (WeChat derives one from the audience and content); monthly
+// mass-send quotas, customer-service sessions and
 // message-count limits inside the 48-hour window are not simulated; the
 // errmsg texts of errcodes the documentation does not spell out in English
 // are approximations.

@@ -3,21 +3,28 @@ package sim
 import (
 	"encoding/json"
 	"slices"
+	"time"
 )
 
 type massJob struct {
 	id      int64
+	at      time.Time
 	deleted bool
 }
+
+// clientMsgIDWindow is how long a send's clientmsgid refuses another send
+// with the same id (重复消息不发送: 24 hours).
+const clientMsgIDWindow = 24 * time.Hour
 
 type massReq struct {
 	Filter *struct {
 		IsToAll bool            `json:"is_to_all"`
 		TagID   json.RawMessage `json:"tag_id"`
 	} `json:"filter"`
-	ToUser  json.RawMessage `json:"touser"`
-	MsgType string          `json:"msgtype"`
-	Text    *struct {
+	ToUser      json.RawMessage `json:"touser"`
+	MsgType     string          `json:"msgtype"`
+	ClientMsgID string          `json:"clientmsgid"`
+	Text        *struct {
 		Content string `json:"content"`
 	} `json:"text"`
 	MpNews  *mediaRef `json:"mpnews"`
@@ -80,11 +87,31 @@ func (s *Sim) massContentLocked(r *massReq) (Delivery, int) {
 	return d, 0
 }
 
+// duplicateLocked returns the earlier send that used clientmsgid within
+// the last 24 hours, if any: WeChat then refuses the new send with 45065
+// and the existing msg_id. s.mu held.
+func (s *Sim) duplicateLocked(clientMsgID string, now time.Time) (*massJob, bool) {
+	if clientMsgID == "" {
+		return nil, false
+	}
+	j, ok := s.massClient[clientMsgID]
+	return j, ok && now.Sub(j.at) < clientMsgIDWindow
+}
+
+// failDuplicate answers a refused repeat of an earlier send.
+func (c *call) failDuplicate(j *massJob) {
+	c.json(map[string]any{"errcode": 45065, "errmsg": errMsg(45065), "msg_id": j.id})
+}
+
 // massDeliverLocked delivers d to the targets and pushes MASSSENDJOBFINISH.
 // s.mu held; the push happens after the caller unlocks (returned func).
-func (s *Sim) massDeliverLocked(d Delivery, raw []byte, total int, targets []*userState) (int64, func()) {
+func (s *Sim) massDeliverLocked(d Delivery, raw []byte, clientMsgID string, total int, targets []*userState) (int64, func()) {
 	id := s.nextSeq() % 10000000000
-	s.massJobs[id] = &massJob{id: id}
+	job := &massJob{id: id, at: s.now()}
+	s.massJobs[id] = job
+	if clientMsgID != "" {
+		s.massClient[clientMsgID] = job
+	}
 	d.MsgID, d.Raw, d.Time = id, raw, s.now()
 	for _, u := range targets {
 		s.deliverLocked(u, d)
@@ -105,7 +132,8 @@ func (s *Sim) massDeliverLocked(d Delivery, raw []byte, total int, targets []*us
 
 // handleMassSendAll serves POST /cgi-bin/message/mass/sendall (根据标签进行群发):
 // to every follower (is_to_all) or to the followers with tag_id (45159 for
-// an unknown tag). Blacklisted followers are skipped.
+// an unknown tag). Blacklisted followers are skipped. A clientmsgid used
+// by a send of the last 24 hours answers 45065 with that send's msg_id.
 func (s *Sim) handleMassSendAll(c *call) {
 	raw, ok := c.body()
 	if !ok {
@@ -121,6 +149,11 @@ func (s *Sim) handleMassSendAll(c *call) {
 	if code != 0 {
 		s.mu.Unlock()
 		c.fail(code)
+		return
+	}
+	if j, dup := s.duplicateLocked(req.ClientMsgID, c.now); dup {
+		s.mu.Unlock()
+		c.failDuplicate(j)
 		return
 	}
 	tagID := -1
@@ -145,7 +178,7 @@ func (s *Sim) handleMassSendAll(c *call) {
 			targets = append(targets, u)
 		}
 	}
-	id, after := s.massDeliverLocked(d, raw, total, targets)
+	id, after := s.massDeliverLocked(d, raw, req.ClientMsgID, total, targets)
 	s.mu.Unlock()
 	after()
 	out := map[string]any{"errcode": 0, "errmsg": "send job submission success", "msg_id": id}
@@ -163,7 +196,7 @@ func itoaParse(s string) (int, error) {
 
 // handleMassSend serves POST /cgi-bin/message/mass/send (根据OpenID列表群发):
 // 2..10000 openids (40130); unknown, unfollowed and blacklisted users are
-// filtered out.
+// filtered out; clientmsgid as for sendall.
 func (s *Sim) handleMassSend(c *call) {
 	raw, ok := c.body()
 	if !ok {
@@ -186,6 +219,11 @@ func (s *Sim) handleMassSend(c *call) {
 		c.fail(code)
 		return
 	}
+	if j, dup := s.duplicateLocked(req.ClientMsgID, c.now); dup {
+		s.mu.Unlock()
+		c.failDuplicate(j)
+		return
+	}
 	var targets []*userState
 	seen := map[string]bool{}
 	for _, id := range to {
@@ -195,7 +233,7 @@ func (s *Sim) handleMassSend(c *call) {
 		}
 		seen[id] = true
 	}
-	id, after := s.massDeliverLocked(d, raw, len(to), targets)
+	id, after := s.massDeliverLocked(d, raw, req.ClientMsgID, len(to), targets)
 	s.mu.Unlock()
 	after()
 	out := map[string]any{"errcode": 0, "errmsg": "send job submission success", "msg_id": id}

@@ -88,3 +88,38 @@ func TestMass(t *testing.T) {
 	assert.Equal(t, 45083, errcode(api(t, s, tok, "POST", "/cgi-bin/message/mass/speed/set", map[string]any{"speed": 5})))
 	assert.Equal(t, 45084, errcode(api(t, s, tok, "POST", "/cgi-bin/message/mass/speed/set", map[string]any{})))
 }
+
+// A clientmsgid used within 24 hours refuses the send with 45065 and the
+// existing msg_id (重复消息不发送); after 24 hours it may be used again.
+func TestMassClientMsgID(t *testing.T) {
+	t.Parallel()
+	clock := newClock()
+	s := newSim(t, Options{Clock: clock.Now})
+	tok := token(t, s)
+	a, b := s.NewUser("A"), s.NewUser("B")
+	for _, u := range []*Follower{a, b} {
+		_, err := u.Follow(ctx(t))
+		require.ErrorIs(t, err, ErrNoCallbackURL)
+	}
+	body := map[string]any{"filter": map[string]any{"is_to_all": true}, "text": map[string]string{"content": "C"}, "msgtype": "text", "clientmsgid": "send_tag_3"}
+	first := api(t, s, tok, "POST", "/cgi-bin/message/mass/sendall", body)
+	require.Equal(t, 0, errcode(first))
+	dup := api(t, s, tok, "POST", "/cgi-bin/message/mass/sendall", body)
+	assert.Equal(t, 45065, errcode(dup))
+	assert.Equal(t, "clientmsgid exist", dup["errmsg"])
+	assert.Equal(t, first["msg_id"], dup["msg_id"])
+	dup = api(t, s, tok, "POST", "/cgi-bin/message/mass/send", map[string]any{
+		"touser": []string{a.OpenID(), b.OpenID()}, "text": map[string]string{"content": "D"}, "msgtype": "text", "clientmsgid": "send_tag_3"})
+	assert.Equal(t, 45065, errcode(dup), "the id is the account's, whatever the API")
+	assert.Len(t, a.Inbox(), 1)
+	// Without a clientmsgid, or with another one, the send goes out.
+	delete(body, "clientmsgid")
+	require.Equal(t, 0, errcode(api(t, s, tok, "POST", "/cgi-bin/message/mass/sendall", body)))
+	body["clientmsgid"] = "send_tag_4"
+	require.Equal(t, 0, errcode(api(t, s, tok, "POST", "/cgi-bin/message/mass/sendall", body)))
+	assert.Len(t, a.Inbox(), 3)
+	clock.Advance(clientMsgIDWindow)
+	tok = token(t, s) // the old one expired meanwhile
+	body["clientmsgid"] = "send_tag_3"
+	require.Equal(t, 0, errcode(api(t, s, tok, "POST", "/cgi-bin/message/mass/sendall", body)))
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/wxkit/mp"
 )
@@ -41,8 +40,8 @@ func checkTagName(op, name string) error {
 	if name == "" {
 		return &mp.ValidationError{Op: op, Field: "tag.name", Reason: "is required"}
 	}
-	if n := utf8.RuneCountInString(name); n > MaxTagNameLength {
-		return &mp.ValidationError{Op: op, Field: "tag.name", Reason: "is " + strconv.Itoa(n) + " characters, the limit is 30"}
+	if n := len(name); n > MaxTagNameLength {
+		return &mp.ValidationError{Op: op, Field: "tag.name", Reason: "is " + strconv.Itoa(n) + " bytes of UTF-8, the limit is 30 (45158)"}
 	}
 	return nil
 }
@@ -58,8 +57,9 @@ func checkModifiable(op string, id int) error {
 }
 
 // CreateTag creates a tag (创建标签, POST /cgi-bin/tags/create). The name is
-// 1 to 30 characters and must differ from the other tags' (45157); an
-// account has at most 100 tags (45056).
+// 1 to 30 bytes of UTF-8 (ten Chinese characters; 45158 beyond) and must
+// differ from the other tags' (45157); an account has at most 100 tags
+// (45056).
 func (s *Service) CreateTag(ctx context.Context, name string) (*Tag, error) {
 	if err := checkTagName("user.CreateTag", name); err != nil {
 		return nil, err

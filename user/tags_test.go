@@ -207,8 +207,14 @@ func TestCreateTagNameLimit(t *testing.T) {
 	t.Parallel()
 	srv, svc := newService(t)
 	srv.Reply("POST", "/cgi-bin/tags/create", "tags_create.json", nil)
-	_, err := svc.CreateTag(context.Background(), strings.Repeat("标", 30))
-	require.NoError(t, err, "30 characters is within the limit")
+	// 45158 is "标签名长度超过30个字节": the limit is 30 bytes of UTF-8.
+	_, err := svc.CreateTag(context.Background(), strings.Repeat("标", 10))
+	require.NoError(t, err, "ten Chinese characters (30 bytes) are within the limit")
+	_, err = svc.CreateTag(context.Background(), strings.Repeat("a", 30))
+	require.NoError(t, err)
+	_, err = svc.CreateTag(context.Background(), strings.Repeat("标", 11))
+	mptest.RequireValidation(t, err, "tag.name")
+	mptest.RequireValidation(t, svc.UpdateTag(context.Background(), 134, strings.Repeat("a", 31)), "tag.name")
 }
 
 // chunkRecorder answers an openid_list endpoint, records each call's list

@@ -14,12 +14,17 @@ import (
 
 // Documented per-call limits.
 const (
-	MaxBatchInfo      = 100 // openids per 批量获取用户基本信息 call
-	MaxTagging        = 50  // openids per 批量为用户打标签/取消标签 call
-	MaxBlacklist      = 20  // openids per 拉黑用户/取消拉黑用户 call
-	MaxRemarkLength   = 30  // characters of a remark (设置用户备注名)
-	MaxTagNameLength  = 30  // characters of a tag name
-	batchInfoParallel = 4   // BatchInfo calls in flight at once
+	MaxBatchInfo = 100 // openids per 批量获取用户基本信息 call
+	MaxTagging   = 50  // openids per 批量为用户打标签/取消标签 call
+	MaxBlacklist = 20  // openids per 拉黑用户/取消拉黑用户 call
+	// MaxRemarkLength is the longest remark in characters: 设置用户备注名
+	// wants one "shorter than 30 characters" (长度必须小于30字符).
+	MaxRemarkLength = 29
+	// MaxTagNameLength is the longest tag name in bytes of UTF-8: WeChat
+	// refuses a longer one with 45158 (标签名长度超过30个字节), so ten
+	// Chinese characters at most.
+	MaxTagNameLength  = 30
+	batchInfoParallel = 4 // BatchInfo calls in flight at once
 )
 
 // Service is the user-management API of one Official Account.
@@ -209,15 +214,16 @@ type remarkRequest struct {
 }
 
 // UpdateRemark sets the remark (备注名) the account shows for a follower
-// (设置用户备注名, POST /cgi-bin/user/info/updateremark). The remark is at
-// most 30 characters; an empty remark clears it.
+// (设置用户备注名, POST /cgi-bin/user/info/updateremark). The remark must be
+// shorter than 30 characters (at most [MaxRemarkLength]); an empty remark
+// clears it.
 func (s *Service) UpdateRemark(ctx context.Context, openID, remark string) error {
 	const op = "user.UpdateRemark"
 	if openID == "" {
 		return &mp.ValidationError{Op: op, Field: "openid", Reason: "is required"}
 	}
 	if n := utf8.RuneCountInString(remark); n > MaxRemarkLength {
-		return &mp.ValidationError{Op: op, Field: "remark", Reason: "is " + strconv.Itoa(n) + " characters, the limit is 30"}
+		return &mp.ValidationError{Op: op, Field: "remark", Reason: "is " + strconv.Itoa(n) + " characters, it must be shorter than 30"}
 	}
 	// Setting the same remark twice leaves the same state: safe to retry.
 	return s.c.Do(ctx, &mp.Request{Method: "POST", Path: "/cgi-bin/user/info/updateremark",

@@ -198,9 +198,11 @@ func TestUpdateRemarkLimit(t *testing.T) {
 		mu.Unlock()
 		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
 	})
-	// 30 characters (90 bytes of UTF-8) is within the limit, and so is "",
-	// which clears the remark.
-	require.NoError(t, svc.UpdateRemark(context.Background(), "OPENID", strings.Repeat("胖", 30)))
+	// The remark must be shorter than 30 characters (长度必须小于30字符):
+	// 29 (87 bytes of UTF-8) is within the limit, and so is "", which
+	// clears the remark; 30 is refused before sending.
+	require.NoError(t, svc.UpdateRemark(context.Background(), "OPENID", strings.Repeat("胖", 29)))
 	require.NoError(t, svc.UpdateRemark(context.Background(), "OPENID", ""))
-	assert.Equal(t, []string{strings.Repeat("胖", 30), ""}, got)
+	mptest.RequireValidation(t, svc.UpdateRemark(context.Background(), "OPENID", strings.Repeat("胖", 30)), "remark")
+	assert.Equal(t, []string{strings.Repeat("胖", 29), ""}, got)
 }
