@@ -63,11 +63,11 @@ func TestEndToEndMedia(t *testing.T) {
 	defer cancel()
 
 	// Our callback server sees the PUBLISHJOBFINISH event.
-	published := make(chan *message.Unknown, 1)
+	published := make(chan *message.PublishJobFinish, 1)
 	r := message.NewRouter()
-	r.Event("PUBLISHJOBFINISH", func(_ context.Context, m message.Message) (message.Reply, error) {
-		if u, ok := m.(*message.Unknown); ok {
-			published <- u
+	r.Event(message.EventPublishJobFinish, func(_ context.Context, m message.Message) (message.Reply, error) {
+		if e, ok := m.(*message.PublishJobFinish); ok {
+			published <- e
 		}
 		return nil, nil
 	})
@@ -204,10 +204,11 @@ func TestEndToEndMedia(t *testing.T) {
 
 	select {
 	case ev := <-published:
-		id, _ := ev.Get("Event")
-		assert.Equal(t, "PUBLISHJOBFINISH", id)
-		assert.Contains(t, string(ev.Raw), "<publish_id>"+string(job.PublishID)+"</publish_id>")
-		assert.Contains(t, string(ev.Raw), st.ArticleID)
+		assert.Equal(t, string(job.PublishID), ev.PublishID)
+		assert.Equal(t, 0, ev.PublishStatus)
+		assert.Equal(t, st.ArticleID, ev.ArticleID)
+		require.Len(t, ev.Articles, 2)
+		assert.Equal(t, st.ArticleDetail.Item[0].ArticleURL, ev.Articles[0].ArticleURL)
 	case <-ctx.Done():
 		t.Fatal("no PUBLISHJOBFINISH event")
 	}

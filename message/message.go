@@ -31,6 +31,7 @@ const (
 	EventLocationSelect        = "location_select"
 	EventTemplateSendJobFinish = "TEMPLATESENDJOBFINISH"
 	EventMassSendJobFinish     = "MASSSENDJOBFINISH"
+	EventPublishJobFinish      = "PUBLISHJOBFINISH"
 	EventKfCreateSession       = "kf_create_session"
 	EventKfCloseSession        = "kf_close_session"
 	EventKfSwitchSession       = "kf_switch_session"
@@ -39,7 +40,7 @@ const (
 // Message is a decoded push: one of *Text, *Image, *Voice, *Video (also
 // shortvideo), *Location, *Link, *Subscribe, *Unsubscribe, *Scan,
 // *LocationEvent, *Click, *View, *ScanCodeEvent, *PicEvent,
-// *LocationSelect, *TemplateSendJobFinish, *MassSendJobFinish,
+// *LocationSelect, *TemplateSendJobFinish, *MassSendJobFinish, *PublishJobFinish,
 // *KfSessionEvent, or *Unknown for anything else. Use a type switch, or the
 // common fields through MessageHeader.
 type Message interface {
@@ -228,6 +229,27 @@ type LocationSelect struct {
 type TemplateSendJobFinish struct {
 	Header
 	Status string // "success", "failed:user block", "failed: system failed"
+}
+
+// PublishJobFinish reports the result of publishing a draft (发布能力
+// 事件推送发布结果 PUBLISHJOBFINISH), the asynchronous answer to
+// freepublish/submit.
+type PublishJobFinish struct {
+	Header
+	PublishID string
+	// PublishStatus: 0 published, 1 publishing, 2 failed the originality
+	// check, 3 failed, 4 rejected by review, 5 deleted after publishing,
+	// 6 banned after publishing.
+	PublishStatus int
+	ArticleID     string
+	Articles      []PublishedArticle // article_detail items, on success
+	FailIdx       []int              // the failed articles' positions, on failure
+}
+
+// PublishedArticle is one article of a PublishJobFinish.
+type PublishedArticle struct {
+	Idx        int
+	ArticleURL string
 }
 
 // MassSendJobFinish reports the result of a mass send (群发结果

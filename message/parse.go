@@ -577,11 +577,37 @@ func decodeEvent(r *numReader, h Header, raw string) Message {
 		return &TemplateSendJobFinish{Header: h, Status: fs.get("Status")}
 	case EventMassSendJobFinish:
 		return decodeMass(r, h)
+	case EventPublishJobFinish:
+		return decodePublish(r, h)
 	case EventKfCreateSession, EventKfCloseSession, EventKfSwitchSession:
 		return &KfSessionEvent{Header: h, KfAccount: fs.get("KfAccount"),
 			FromKfAccount: fs.get("FromKfAccount"), ToKfAccount: fs.get("ToKfAccount")}
 	}
 	return unknown(h, raw, fs)
+}
+
+func decodePublish(r *numReader, h Header) *PublishJobFinish {
+	info := r.sub(r.fs, "PublishEventInfo", 2)
+	ir := r.with(info)
+	e := &PublishJobFinish{Header: h, PublishID: strings.TrimSpace(info.get("publish_id")),
+		PublishStatus: ir.int("publish_status"), ArticleID: info.get("article_id")}
+	for _, f := range info {
+		if f.name == "fail_idx" && !f.nested {
+			n, err := strconv.Atoi(strings.TrimSpace(f.val))
+			if err != nil {
+				r.fail(fmt.Errorf("%w: fail_idx is not an integer", ErrMalformedMessage))
+			}
+			e.FailIdx = append(e.FailIdx, n)
+		}
+	}
+	for _, it := range r.sub(info, "article_detail", 3) {
+		if it.name != "item" {
+			continue
+		}
+		ar := r.with(r.sub(fields{it}, "item", 4))
+		e.Articles = append(e.Articles, PublishedArticle{Idx: ar.int("idx"), ArticleURL: ar.fs.get("article_url")})
+	}
+	return e
 }
 
 func decodeMass(r *numReader, h Header) *MassSendJobFinish {

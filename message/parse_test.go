@@ -37,6 +37,7 @@ func fixtures() map[string]message.Message {
 	tmpl.MsgID = 200163836
 	mass := ev("gh_4d00ed8d6399", "oV5CrjpxgaGXNHIQigzNlgLTnwic", 1481013459, message.EventMassSendJobFinish, "")
 	mass.MsgID = 1000001625
+	publish := ev("gh_4d00ed8d6399", "oV5CrjpxgaGXNHIQigzNlgLTnwic", 1481013459, message.EventPublishJobFinish, "")
 	copyItem := func(idx int, url string) message.CopyrightCheckItem {
 		return message.CopyrightCheckItem{ArticleIdx: idx, AuditState: 2, OriginalArticleURL: url,
 			OriginalArticleType: 1, CanReprint: 1, NeedReplaceContent: 1, NeedShowReprintSource: 1}
@@ -81,6 +82,11 @@ func fixtures() map[string]message.Message {
 				ResultList: []message.CopyrightCheckItem{copyItem(1, "Url_1"), copyItem(2, "Url_2")}},
 			ArticleURLResult: message.ArticleURLResult{Count: 1,
 				ResultList: []message.ArticleURLItem{{ArticleIdx: 1, ArticleURL: "Url"}}}},
+		"event_publishjobfinish.xml": &message.PublishJobFinish{Header: publish, PublishID: "2247503051",
+			ArticleID: "b5O2OUs25HBxRceL7hfReg-U9QGeq9zQjiDvy3HHKSM9jXSsiM9e9MjQ6qHzxhDd",
+			Articles:  []message.PublishedArticle{{Idx: 1, ArticleURL: "ARTICLE_URL"}}},
+		"event_publishjobfinish_fail.xml": &message.PublishJobFinish{Header: publish, PublishID: "2247503051",
+			PublishStatus: 2, FailIdx: []int{1, 2}},
 		"event_kf_create_session.xml": &message.KfSessionEvent{Header: ev("touser", "fromuser", 1399197672, "kf_create_session", ""),
 			KfAccount: "test1@test"},
 		"event_kf_close_session.xml": &message.KfSessionEvent{Header: ev("touser", "fromuser", 1399197672, "kf_close_session", ""),
