@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxkit/mp/internal/syncbuf"
 	"github.com/wxkit/mp/token"
 )
 
@@ -312,7 +313,7 @@ func TestStoreDownKeepsWorkingFromMemory(t *testing.T) {
 	for _, st := range []token.Store{brokenStore{}, brokenStore{loadOK: true}} {
 		clk := newClock()
 		f := &counter{clk: clk, life: 2 * time.Hour}
-		var logs syncBuffer
+		var logs syncbuf.Buffer
 		s := newSource(t, f, clk, token.WithStore(st), token.WithLogger(newLogger(&logs)))
 		v, err := s.Token(context.Background())
 		require.NoError(t, err)
@@ -334,7 +335,7 @@ func TestSaveFailureLogged(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
 	f := &counter{clk: clk, life: 2 * time.Hour}
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	s := newSource(t, f, clk, token.WithStore(saveFails{token.NewMemoryStore()}), token.WithLogger(newLogger(&logs)))
 	v, err := s.Token(context.Background())
 	require.NoError(t, err)

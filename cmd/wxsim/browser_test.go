@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -11,11 +10,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/wxkit/mp/internal/syncbuf"
 	"github.com/wxkit/mp/internal/webdriver"
 )
 
@@ -193,24 +192,6 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// lockedBuffer collects a process's output for the failure log.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // startProcess starts cmd with the environment minus WECHAT* settings plus
 // env, and stops it on cleanup: SIGTERM (its graceful shutdown), then
 // SIGKILL after 12 s. Its output is logged when the test fails.
@@ -222,7 +203,7 @@ func startProcess(t *testing.T, name string, cmd *exec.Cmd, env []string) {
 		}
 	}
 	cmd.Env = append(cmd.Env, env...)
-	out := &lockedBuffer{}
+	out := &syncbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)

@@ -9,13 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxkit/mp/internal/syncbuf"
 	"github.com/wxkit/mp/sim"
 	"github.com/wxkit/mp/sim/paysim"
 )
@@ -35,30 +35,12 @@ func TestParseServe(t *testing.T) {
 	assert.False(t, c.SafeMode)
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestServeBannerAndShutdown(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	bot := newFakeBot(t, true)
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--forward-to", bot.URL + "/wechat", "--pay-dir", dir}, &stdout, &stderr, os.Getenv)

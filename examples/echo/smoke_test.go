@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxkit/mp/internal/syncbuf"
 	"github.com/wxkit/mp/sim"
 )
 
@@ -18,7 +18,7 @@ import (
 func TestSmoke(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	errOut := &syncBuffer{}
+	errOut := &syncbuf.Buffer{}
 	require.NoError(t, runSmoke(context.Background(), &out, errOut), errOut.String())
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	require.Len(t, lines, 6, out.String())
@@ -47,22 +47,4 @@ func TestSmokeHelpers(t *testing.T) {
 	assert.Equal(t, "no reply", describe(nil))
 	assert.Equal(t, `the text "x"`, describe(&sim.Reply{MsgType: "text", Content: "x"}))
 	assert.Equal(t, "a news reply", describe(&sim.Reply{MsgType: "news"}))
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -12,12 +12,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/wxkit/mp/internal/syncbuf"
 )
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -114,7 +115,7 @@ func TestServeAgainstSimulator(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var errOut bytes.Buffer
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	done := make(chan error, 1)
 	go func() {
 		done <- runSimulator(ctx, "127.0.0.1:0", false, false, pw, &errOut, slog.New(slog.NewTextHandler(logs, nil)))
@@ -189,22 +190,4 @@ func TestSmokeIgnoresTheEnvironment(t *testing.T) {
 	require.NoError(t, runSimulator(context.Background(), "", true, true, &out, &errOut, discard()))
 	assert.Equal(t, "pay: -smoke ignores the WECHAT* environment: running against the built-in simulator\n", errOut.String())
 	assert.Contains(t, out.String(), "smoke test passed")
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
