@@ -28,6 +28,10 @@ var (
 	// ErrMalformedMessage: the XML or the ciphertext cannot be decoded (400).
 	ErrMalformedMessage = errors.New("message: malformed message")
 
+	// ErrEncryptionRequired: a plaintext push reached a Server created
+	// WithRequireEncryption (403).
+	ErrEncryptionRequired = errors.New("message: plaintext push refused: encryption required")
+
 	// ErrEncryptionNotConfigured: an encrypted push (encrypt_type=aes)
 	// arrived but the Config has no EncodingAESKey (400).
 	ErrEncryptionNotConfigured = errors.New("message: encrypted push but no EncodingAESKey configured")

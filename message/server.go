@@ -78,6 +78,7 @@ type Server struct {
 	lateTimeout time.Duration
 	sender      CustomerSender
 	now         func() time.Time
+	requireAES  bool
 
 	bufs  sync.Pool // *buffers
 	calls sync.Pool // *call
@@ -139,6 +140,12 @@ func WithLateTimeout(d time.Duration) Option {
 		}
 	}
 }
+
+// WithRequireEncryption refuses (403, ErrEncryptionRequired) any push that
+// is not encrypted. Use it once the account is switched to safe mode (安全模式):
+// WeChat then only sends encrypted pushes, and a plaintext one, even
+// correctly signed, is not from the platform's current configuration.
+func WithRequireEncryption() Option { return func(s *Server) { s.requireAES = true } }
 
 // WithClock sets the clock used for the timestamp window and the
 // CreateTime of replies (tests).
@@ -325,6 +332,9 @@ func (s *Server) serveMessage(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case encrypted && s.env == nil:
 		s.reject(w, r, http.StatusBadRequest, ErrEncryptionNotConfigured)
+		return
+	case !encrypted && s.requireAES:
+		s.reject(w, r, http.StatusForbidden, ErrEncryptionRequired)
 		return
 	case encrypted && q.msgSignature == "":
 		s.reject(w, r, http.StatusForbidden, fmt.Errorf("%w: no msg_signature", ErrInvalidSignature))

@@ -492,3 +492,17 @@ func TestSafeModeReplyWithUnusableNonce(t *testing.T) {
 	assert.NotContains(t, string(resp), "a]]>b")
 	assert.Equal(t, "got text", decodeReply(t, openReply(t, resp)).Content)
 }
+
+func TestRequireEncryption(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{reply: okReply}
+	srv, sink := newTestServer(t, safeConfig(), rec, message.WithRequireEncryption())
+	code, _, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "plain"))
+	assert.Equal(t, http.StatusForbidden, code, "a correctly signed plaintext push is refused")
+	assert.Empty(t, rec.got())
+	assert.Contains(t, strings.Join(sink.lines(), "\n"), "encryption required")
+	q, body := encryptPush(t, textPush(2, "secret"), testTS, testNonce, false)
+	code, _, _ = do(t, srv, http.MethodPost, q, body)
+	assert.Equal(t, http.StatusOK, code)
+	require.Len(t, rec.got(), 1)
+}
