@@ -20,8 +20,8 @@ type Article struct {
 	Author      string `json:"author,omitempty"`       // at most 16 characters
 	Digest      string `json:"digest,omitempty"`       // at most 128 characters; single-article messages only
 	// Content is the HTML body (news) or plain text (newspic): under 20000
-	// characters and 1 MB; JS is removed and images must come from
-	// [Service.UploadImage].
+	// characters of text (HTML tags are not counted) and under 1 MB in
+	// all; JS is removed and images must come from [Service.UploadImage].
 	Content          string `json:"content"`
 	ContentSourceURL string `json:"content_source_url,omitempty"` // 阅读原文 link, at most 1 KB
 	// ThumbMediaID is the cover, a permanent image material; required for
@@ -117,8 +117,8 @@ func (a *Article) validate(op, field string) error {
 	if len(a.Content) >= MaxContentBytes {
 		return bad("content", fmt.Sprintf("is %d bytes, must be under 1 MB", len(a.Content)))
 	}
-	if n := utf8.RuneCountInString(a.Content); n >= MaxContentChars {
-		return bad("content", fmt.Sprintf("has %d characters, must be under %d", n, MaxContentChars))
+	if n := textRunes(a.Content); n >= MaxContentChars {
+		return bad("content", fmt.Sprintf("has %d characters of text, must be under %d", n, MaxContentChars))
 	}
 	if len(a.ContentSourceURL) > MaxContentSourceURLLen {
 		return bad("content_source_url", fmt.Sprintf("is %d bytes, at most %d", len(a.ContentSourceURL), MaxContentSourceURLLen))
@@ -139,4 +139,22 @@ func (a *Article) validate(op, field string) error {
 		return bad("thumb_media_id", "is required for a news article (a permanent image material)")
 	}
 	return nil
+}
+
+// textRunes counts the characters of content outside HTML tags: the docs
+// limit the article's text (少于2万字符), while the markup of a rich article
+// can be much longer, and the 1 MB limit already bounds the whole body.
+func textRunes(content string) int {
+	n, inTag := 0, false
+	for _, r := range content {
+		switch {
+		case inTag:
+			inTag = r != '>'
+		case r == '<':
+			inTag = true
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -95,6 +95,9 @@ func TestArticleValidation(t *testing.T) {
 	a := newsArticle()
 	a.Title, a.Author, a.Digest = strings.Repeat("标", 32), strings.Repeat("作", 16), strings.Repeat("d", 128)
 	a.Content = strings.Repeat("字", MaxContentChars-1)
+	require.NoError(t, a.validate("op", "a"), "19,999 characters")
+	// Markup does not count: a rich article with 19,999 characters of text.
+	a.Content = strings.Repeat(`<p style="color:#333">字</p>`, MaxContentChars-1)
 	a.ContentSourceURL = "https://x/" + strings.Repeat("a", 1014)
 	require.NoError(t, a.validate("op", "a"))
 	b := Article{ArticleType: ArticleNewsPic, Title: "T", Content: "C", ImageInfo: pic(20)}
