@@ -1,5 +1,5 @@
-// Package paysim is a local WeChat Pay API v3 platform simulator (微信支付 APIv3
-// 模拟平台). It lets programs and tests run WeChat Pay end to end — place an
+// Package paysim is a local WeChat Pay API v3 (and legacy API v2) platform
+// simulator (微信支付 APIv3 / V2 模拟平台). It lets programs and tests run WeChat Pay end to end — place an
 // order, "pay" it as a simulated user, receive the signed and encrypted payment
 // notification, refund, download bills — with no merchant account and no
 // network access beyond 127.0.0.1.
@@ -52,6 +52,40 @@
 // "WECHATPAY/SIGNTEST/" signature (签名探测), [Options.StaleTimestamp] signs
 // with a timestamp ten minutes old and [Options.UnknownSerial] names a serial
 // the client cannot know; [Platform.SetProbes] flips them at run time.
+//
+// # API v2 (legacy XML)
+//
+// The same handler speaks WeChat Pay API v2 for merchants that have a
+// [Merchant.APIKey] (API密钥, filled by [NewTestMerchant]):
+//
+//	POST /pay/unifiedorder      统一下单 (JSAPI, NATIVE, APP, MWEB)
+//	POST /pay/orderquery        查询订单
+//	POST /pay/closeorder        关闭订单
+//	POST /secapi/pay/refund     申请退款
+//	POST /pay/refundquery       查询退款
+//	POST /pay/downloadbill      下载交易账单 (text, or gzip with tar_type=GZIP)
+//	POST /pay/micropay          付款码支付
+//	POST /secapi/pay/reverse    撤销订单
+//
+// Requests and answers are flat <xml> documents. The request's sign is
+// verified over ALL received fields with MD5, or HMAC-SHA256 when sign_type
+// says so ([SignV2]); a bad one is answered return_code FAIL, return_msg
+// 签名错误. Answers are signed the same way and business failures carry
+// result_code FAIL with the documented err_code (ORDERPAID, ORDERCLOSED,
+// ORDERNOTEXIST, OUT_TRADE_NO_USED, USERPAYING, NOTENOUGH, AUTHCODEEXPIRE,
+// AUTH_CODE_INVALID, REFUNDNOTEXIST, ...). The /secapi endpoints need the
+// merchant's TLS client certificate in production; the simulator serves plain
+// HTTP and accepts them without one.
+//
+// v2 orders share the order store with v3: [Platform.Pay] pays them and sends
+// the signed XML 支付结果通知, acknowledged by return_code SUCCESS and retried
+// otherwise; refunds send the 退款结果通知 whose req_info is encrypted with
+// AES-256-ECB under the MD5 of the API key ([DecryptV2ReqInfo]). 付款码支付 is
+// steered by the last digit of a well-formed auth_code (18 digits starting
+// with 10 to 15): 0 pays at once, 1 answers USERPAYING and is paid after
+// [Options.MicropayUserPayingQueries] queries, 2 stays USERPAYING until
+// reversed, 3 fails with NOTENOUGH, 4 with AUTHCODEEXPIRE, others with
+// AUTH_CODE_INVALID.
 //
 // The package uses the standard library only. [NewTestMerchant] creates a
 // merchant (RSA-2048 key, serial, APIv3 key) for tests and demo programs, and

@@ -256,6 +256,7 @@ func newTestMerchantWithKey(key *rsa.PrivateKey) (*TestMerchant, error) {
 			APIv3Key:          randString(alnum, 32),
 			MerchantPublicKey: &key.PublicKey,
 			MerchantSerial:    randString(hexUpper, 40),
+			APIKey:            randString(alnum, 32),
 		},
 		PrivateKey:    key,
 		PrivateKeyPEM: pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}),

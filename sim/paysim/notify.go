@@ -33,6 +33,12 @@ const (
 	EventRefundSuccess      = "REFUND.SUCCESS"
 	EventRefundAbnormal     = "REFUND.ABNORMAL"
 	EventRefundClosed       = "REFUND.CLOSED"
+
+	// EventV2Payment marks an API v2 支付结果通知 (signed XML) in
+	// [NotificationAttempt.EventType].
+	EventV2Payment = "V2.PAYMENT"
+	// EventV2Refund marks an API v2 退款结果通知 (XML with encrypted req_info).
+	EventV2Refund = "V2.REFUND"
 )
 
 // NotificationAttempt records one delivery attempt of a notification.
@@ -47,7 +53,8 @@ type NotificationAttempt struct {
 	Status int
 	// Err describes a transport failure.
 	Err string
-	// Acknowledged is true for HTTP 200 or 204, which ends the retries.
+	// Acknowledged is true for HTTP 200 or 204 (API v3), or HTTP 200 with
+	// return_code SUCCESS (API v2), which ends the retries.
 	Acknowledged bool
 	Time         time.Time
 }
@@ -88,10 +95,18 @@ func (p *Platform) notify(apiV3Key, notifyURL, eventType, summary, originalType 
 }
 
 func (p *Platform) deliver(id, eventType, notifyURL string, body []byte, s signer) {
+	p.deliverWith(id, eventType, notifyURL, func() (int, string, bool) {
+		status, errText := p.post(notifyURL, body, s)
+		return status, errText, status == http.StatusOK || status == http.StatusNoContent
+	})
+}
+
+// deliverWith runs send until it reports an acknowledgement or the retry
+// schedule is exhausted, recording every attempt.
+func (p *Platform) deliverWith(id, eventType, notifyURL string, send func() (status int, errText string, ack bool)) {
 	for attempt := 1; ; attempt++ {
 		rec := NotificationAttempt{ID: id, EventType: eventType, URL: notifyURL, Attempt: attempt, Time: p.now()}
-		rec.Status, rec.Err = p.post(notifyURL, body, s)
-		rec.Acknowledged = rec.Status == http.StatusOK || rec.Status == http.StatusNoContent
+		rec.Status, rec.Err, rec.Acknowledged = send()
 		p.mu.Lock()
 		p.notifications = append(p.notifications, rec)
 		p.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"html"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Pay is the simulated payer (模拟用户支付): it pays the order named by ref —
@@ -34,17 +35,34 @@ func (p *Platform) Pay(ctx context.Context, mchid, ref, openid string) (Transact
 	now := p.now()
 	o.refresh(now)
 	switch o.state {
-	case TradeStateClosed:
+	case TradeStateClosed, TradeStateRevoked:
 		p.mu.Unlock()
 		return Transaction{}, apiErr(http.StatusBadRequest, CodeOrderClosed, "订单已关闭")
 	case TradeStateSuccess, TradeStateRefund:
 		p.mu.Unlock()
 		return Transaction{}, apiErr(http.StatusBadRequest, CodeInvalidRequest, "订单已支付")
 	}
-	switch {
-	case o.openid != "" && openid != "" && openid != o.openid:
+	if o.openid != "" && openid != "" && openid != o.openid {
 		p.mu.Unlock()
 		return Transaction{}, apiErr(http.StatusBadRequest, CodeInvalidRequest, "支付用户与下单时的payer.openid不一致")
+	}
+	send := p.markPaid(m, o, openid, now)
+	view := o.view()
+	p.mu.Unlock()
+
+	p.log.Info("paysim order paid", "mchid", view.MchID, "out_trade_no", view.OutTradeNo, "transaction_id", view.TransactionID)
+	if err := send(); err != nil {
+		return view, err
+	}
+	return view, nil
+}
+
+// markPaid marks o paid by openid (generated when both it and the order's
+// payer are empty) and returns the function that sends its payment
+// notification, v2 or v3 as the order was created; call it after releasing
+// p.mu. p.mu is held.
+func (p *Platform) markPaid(m *merchantState, o *order, openid string, now time.Time) func() error {
+	switch {
 	case o.openid == "" && openid == "":
 		o.openid = "o" + randString(alnum+"-_", 27)
 	case o.openid == "":
@@ -55,15 +73,18 @@ func (p *Platform) Pay(ctx context.Context, mchid, ref, openid string) (Transact
 	o.successTime = now
 	o.bankType = "OTHERS"
 	m.byTxn[o.transactionID] = o
+	if o.v2 {
+		if o.notifyURL == "" { // 付款码支付 has no notify_url
+			return func() error { return nil }
+		}
+		body, url := p.v2PaymentNotification(m, o), o.notifyURL
+		return func() error { p.notifyV2(EventV2Payment, url, body); return nil }
+	}
 	view := o.view()
 	key, notifyURL, s := m.APIv3Key, o.notifyURL, p.notifySigner(o.pubKey)
-	p.mu.Unlock()
-
-	p.log.Info("paysim order paid", "mchid", view.MchID, "out_trade_no", view.OutTradeNo, "transaction_id", view.TransactionID)
-	if err := p.notify(key, notifyURL, EventTransactionSuccess, "支付成功", "transaction", view, s); err != nil {
-		return view, err
+	return func() error {
+		return p.notify(key, notifyURL, EventTransactionSuccess, "支付成功", "transaction", view, s)
 	}
-	return view, nil
 }
 
 // resolveOrder finds an order by prepay_id, code_url or out_trade_no. p.mu is held.

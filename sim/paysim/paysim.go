@@ -62,6 +62,10 @@ type Merchant struct {
 	// AppIDs, when not empty, are the AppIDs bound to the merchant; orders for
 	// other AppIDs fail with APPID_MCHID_NOT_MATCH.
 	AppIDs []string
+	// APIKey is the 32-character API v2 key (API密钥) that signs the legacy XML
+	// API (/pay/..., /secapi/...). Empty means the merchant cannot use API v2.
+	// It is never printed.
+	APIKey string
 }
 
 // String implements fmt.Stringer without the APIv3 key.
@@ -71,7 +75,7 @@ func (m Merchant) String() string { return "paysim.Merchant{" + m.describe() + "
 func (m Merchant) GoString() string { return m.String() }
 
 func (m Merchant) describe() string {
-	return fmt.Sprintf("MchID:%s MerchantSerial:%s APIv3Key:[REDACTED]", m.MchID, m.MerchantSerial)
+	return fmt.Sprintf("MchID:%s MerchantSerial:%s APIv3Key:[REDACTED] APIKey:[REDACTED]", m.MchID, m.MerchantSerial)
 }
 
 func (m Merchant) validate() error {
@@ -83,6 +87,9 @@ func (m Merchant) validate() error {
 	}
 	if m.MerchantPublicKey == nil {
 		return &ConfigError{Field: "Merchant.MerchantPublicKey", Reason: "nil"}
+	}
+	if m.APIKey != "" && len(m.APIKey) != 32 {
+		return &ConfigError{Field: "Merchant.APIKey", Reason: "must be 32 bytes"}
 	}
 	return nil
 }
@@ -119,6 +126,12 @@ type Options struct {
 	// AbnormalRefund, when set and returning true, sends the refund to ABNORMAL
 	// (退款异常) instead of SUCCESS, so that apply-abnormal-refund can be tested.
 	AbnormalRefund func(mchid, outRefundNo string) bool
+
+	// MicropayUserPayingQueries is how many 查询订单 (/pay/orderquery) calls
+	// answer USERPAYING for a 付款码支付 whose auth_code ends in "1" before the
+	// next one finds it paid; 1 when zero, negative means 0 (paid at the first
+	// query).
+	MicropayUserPayingQueries int
 
 	// SignTestProbe signs responses and notifications with a
 	// "WECHATPAY/SIGNTEST/" probe signature that must fail verification.
@@ -161,6 +174,7 @@ type Platform struct {
 	retryDelays []time.Duration
 	refundDelay time.Duration
 	abnormal    func(mchid, outRefundNo string) bool
+	userPaying  int
 	mux         *http.ServeMux
 
 	ctx    context.Context
@@ -206,6 +220,7 @@ func New(opts Options) (*Platform, error) {
 		retryDelays: opts.NotifyRetryDelays,
 		refundDelay: opts.RefundDelay,
 		abnormal:    opts.AbnormalRefund,
+		userPaying:  opts.MicropayUserPayingQueries,
 		probes:      Probes{SignTest: opts.SignTestProbe, StaleTimestamp: opts.StaleTimestamp, UnknownSerial: opts.UnknownSerial},
 		merchants:   map[string]*merchantState{},
 		prepay:      map[string]orderRef{},
@@ -225,6 +240,12 @@ func New(opts Options) (*Platform, error) {
 	}
 	if p.refundDelay <= 0 {
 		p.refundDelay = 2 * time.Second
+	}
+	switch {
+	case p.userPaying == 0:
+		p.userPaying = 1
+	case p.userPaying < 0:
+		p.userPaying = 0
 	}
 	var err error
 	p.certKey = opts.PlatformKey
@@ -333,8 +354,8 @@ func (p *Platform) Close() error {
 	return nil
 }
 
-// Handler returns the HTTP handler of the /v3/... endpoints and the /sim/pay
-// checkout.
+// Handler returns the HTTP handler of the /v3/... endpoints, the API v2
+// endpoints (/pay/..., /secapi/pay/...) and the /sim/pay checkout.
 func (p *Platform) Handler() http.Handler { return p.mux }
 
 func (p *Platform) now() time.Time { return p.clock() }
@@ -369,6 +390,7 @@ func (p *Platform) routes() *http.ServeMux {
 	mux.HandleFunc("GET /v3/billdownload/file", p.downloadBill)
 	mux.HandleFunc("GET /sim/pay", p.checkoutPage)
 	mux.HandleFunc("POST /sim/pay", p.simPay)
+	p.routesV2(mux)
 	mux.Handle("/v3/", p.api(func(*call) (int, any, *APIError) {
 		return 0, nil, apiErr(http.StatusNotFound, CodeNotFound, "接口不存在，请检查请求方法和URL")
 	}))

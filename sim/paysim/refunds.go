@@ -82,6 +82,10 @@ type refund struct {
 	amount, total                   int64
 	createTime, successTime         time.Time
 	pubKey                          bool
+
+	// API v2 (legacy XML) refunds.
+	v2            bool
+	refundAccount string // REFUND_SOURCE_UNSETTLED_FUNDS or REFUND_SOURCE_RECHARGE_FUNDS
 }
 
 func (r *refund) view() Refund {
@@ -276,8 +280,20 @@ func (p *Platform) finishRefund(mchid, outRefundNo string, mayFail bool) {
 		r.successTime = p.now()
 	}
 	notice, key, url, s := r.notice(), m.APIv3Key, r.notifyURL, p.notifySigner(r.pubKey)
+	var v2Body []byte
+	if r.v2 && url != "" {
+		var err error
+		if v2Body, err = p.v2RefundNotification(m, r); err != nil {
+			p.log.Error("paysim: v2 refund notification", "err", err)
+			url = ""
+		}
+	}
 	p.mu.Unlock()
 	p.log.Info("paysim refund finished", "mchid", mchid, "out_refund_no", outRefundNo, "status", notice.RefundStatus)
+	if v2Body != nil {
+		p.notifyV2(EventV2Refund, url, v2Body)
+		return
+	}
 	if url != "" {
 		if err := p.notify(key, url, event, summary, "refund", notice, s); err != nil {
 			p.log.Error("paysim: refund notification", "err", err)

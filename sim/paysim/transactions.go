@@ -15,17 +15,21 @@ import (
 
 // Trade states (交易状态) reported by the query endpoints and notifications.
 const (
-	TradeStateNotPay  = "NOTPAY"
-	TradeStateSuccess = "SUCCESS"
-	TradeStateRefund  = "REFUND"
-	TradeStateClosed  = "CLOSED"
+	TradeStateNotPay     = "NOTPAY"
+	TradeStateSuccess    = "SUCCESS"
+	TradeStateRefund     = "REFUND"
+	TradeStateClosed     = "CLOSED"
+	TradeStateUserPaying = "USERPAYING" // 用户支付中（付款码支付）
+	TradeStateRevoked    = "REVOKED"    // 已撤销（付款码支付）
 )
 
 var tradeStateDesc = map[string]string{
-	TradeStateNotPay:  "订单未支付",
-	TradeStateSuccess: "支付成功",
-	TradeStateRefund:  "转入退款",
-	TradeStateClosed:  "订单已关闭",
+	TradeStateNotPay:     "订单未支付",
+	TradeStateSuccess:    "支付成功",
+	TradeStateRefund:     "转入退款",
+	TradeStateClosed:     "订单已关闭",
+	TradeStateUserPaying: "需要用户输入支付密码",
+	TradeStateRevoked:    "已撤销（付款码支付）",
 }
 
 // tradeTypes maps the path segment of the ordering endpoint to trade_type.
@@ -88,6 +92,13 @@ type order struct {
 	refunded                       int64
 	fingerprint                    string
 	pubKey                         bool
+
+	// API v2 (legacy XML) orders.
+	v2         bool   // created by /pay/unifiedorder or /pay/micropay
+	signType   string // MD5 or HMAC-SHA256, of the creating request
+	deviceInfo string
+	authCode   string // 付款码支付: the scanned auth_code
+	queries    int    // 查询订单 calls seen while USERPAYING
 }
 
 func (o *order) refresh(now time.Time) {
