@@ -334,7 +334,14 @@ func (s *Sim) usersLocked(ids []string, max int) ([]*userState, int) {
 
 // handleBatchTagging serves POST /cgi-bin/tags/members/batchtagging (批量为用户打标签):
 // at most 50 openids (40032), a user carries at most 20 tags (45059).
-func (s *Sim) handleBatchTagging(c *call) {
+func (s *Sim) handleBatchTagging(c *call) { s.setTag(c, true) }
+
+// handleBatchUntagging serves POST /cgi-bin/tags/members/batchuntagging (批量为用户取消标签).
+func (s *Sim) handleBatchUntagging(c *call) { s.setTag(c, false) }
+
+// setTag adds or removes the tag of the request on every listed user, or on
+// none if any check fails.
+func (s *Sim) setTag(c *call, add bool) {
 	var req openidListReq
 	if !c.decode(&req) {
 		return
@@ -351,38 +358,17 @@ func (s *Sim) handleBatchTagging(c *call) {
 		return
 	}
 	for _, u := range us {
-		if !slices.Contains(u.tags, req.TagID) && len(u.tags) >= 20 {
+		if add && !slices.Contains(u.tags, req.TagID) && len(u.tags) >= 20 {
 			c.fail(45059)
 			return
 		}
 	}
 	for _, u := range us {
-		if !slices.Contains(u.tags, req.TagID) {
+		if !add {
+			u.tags = slices.DeleteFunc(u.tags, func(id int) bool { return id == req.TagID })
+		} else if !slices.Contains(u.tags, req.TagID) {
 			u.tags = append(u.tags, req.TagID)
 		}
-	}
-	c.ok()
-}
-
-// handleBatchUntagging serves POST /cgi-bin/tags/members/batchuntagging (批量为用户取消标签).
-func (s *Sim) handleBatchUntagging(c *call) {
-	var req openidListReq
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.tags[req.TagID]; !ok {
-		c.fail(45159)
-		return
-	}
-	us, code := s.usersLocked(req.OpenIDList, 50)
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	for _, u := range us {
-		u.tags = slices.DeleteFunc(u.tags, func(id int) bool { return id == req.TagID })
 	}
 	c.ok()
 }
