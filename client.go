@@ -110,7 +110,9 @@ func (c *Client) CredentialSource(kind string, f token.Fetcher) *token.Source {
 func (c *Client) APIURL(path string, q url.Values) string { return join(c.base, path, q) }
 
 // OpenURL returns an absolute URL on the web-authorization host
-// (open.weixin.qq.com), for pages the browser visits.
+// (open.weixin.qq.com), for pages the browser visits. Query keys come out
+// sorted; WeChat's authorize page wants its own parameter order, so use
+// oauth.Service.AuthCodeURL for that one.
 func (c *Client) OpenURL(path string, q url.Values) string { return join(c.open, path, q) }
 
 // MPURL returns an absolute URL on mp.weixin.qq.com (QR-code images).
