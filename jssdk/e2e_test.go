@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/jssdk"
 	"github.com/wxkit/mp/sim"
 )
@@ -26,11 +26,8 @@ import (
 // fragment removed.
 func TestEndToEndConfig(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{})
-	t.Cleanup(s.Close)
+	s, client := simtest.New(t, sim.Options{})
 	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
 	js := jssdk.New(client)
 	ctx := context.Background()
 

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/mass"
 	"github.com/wxkit/mp/media"
 	"github.com/wxkit/mp/message"
@@ -37,11 +37,8 @@ func massDeliveries(f *sim.Follower) []sim.Delivery {
 // and the speed.
 func TestEndToEndMass(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{})
-	t.Cleanup(s.Close)
+	s, client := simtest.New(t, sim.Options{})
 	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
 	svc := mass.New(client)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

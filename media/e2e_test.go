@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/media"
 	"github.com/wxkit/mp/message"
 	"github.com/wxkit/mp/sim"
@@ -53,11 +54,8 @@ func (u unsized) Read(p []byte) (int, error) { return u.r.Read(p) }
 // deleted.
 func TestEndToEndMedia(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{})
-	t.Cleanup(s.Close)
+	s, client := simtest.New(t, sim.Options{})
 	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
 	svc := media.New(client)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/customer"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/media"
 	"github.com/wxkit/mp/menu"
 	"github.com/wxkit/mp/message"
@@ -96,11 +96,8 @@ func TestEndToEndCallbackServer(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s := sim.New(sim.Options{SafeMode: safe})
-			t.Cleanup(s.Close)
+			s, client := simtest.New(t, sim.Options{SafeMode: safe})
 			acct := s.Account()
-			client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-			require.NoError(t, err)
 
 			cfg := message.Config{AppID: acct.AppID, Token: acct.Token}
 			if safe {
@@ -180,11 +177,8 @@ func TestEndToEndLateReply(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s := sim.New(sim.Options{SafeMode: safe, ReplyTimeout: 2 * time.Second})
-			t.Cleanup(s.Close)
+			s, client := simtest.New(t, sim.Options{SafeMode: safe, ReplyTimeout: 2 * time.Second})
 			acct := s.Account()
-			client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-			require.NoError(t, err)
 
 			cfg := message.Config{AppID: acct.AppID, Token: acct.Token}
 			if safe {
@@ -231,11 +225,8 @@ func TestEndToEndLateReply(t *testing.T) {
 // and ours must agree on each element name.
 func TestEndToEndMessageTypesAndReplies(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{SafeMode: true})
-	t.Cleanup(s.Close)
+	s, client := simtest.New(t, sim.Options{SafeMode: true})
 	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
 	ctx := context.Background()
 
 	// Media the replies refer to (新增临时素材).

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/oauth"
 	"github.com/wxkit/mp/sim"
 )
@@ -101,11 +102,8 @@ func (b *e2eBrowser) consent(t *testing.T, page *url.URL, body string) (int, str
 // openid and nickname. The code cannot be exchanged twice (40163).
 func TestEndToEndMiddleware(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{})
-	t.Cleanup(s.Close)
+	s, client := simtest.New(t, sim.Options{})
 	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
 	auth := oauth.New(client)
 
 	site := httptest.NewUnstartedServer(nil)
@@ -184,11 +182,7 @@ func TestEndToEndMiddleware(t *testing.T) {
 // refresh, and the profile of snsapi_userinfo.
 func TestEndToEndAPI(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{})
-	t.Cleanup(s.Close)
-	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
+	s, client := simtest.New(t, sim.Options{})
 	auth := oauth.New(client)
 	ctx := context.Background()
 	carol := s.NewUser("Carol")

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/message"
 	"github.com/wxkit/mp/qrcode"
 	"github.com/wxkit/mp/sim"
@@ -35,11 +36,8 @@ func TestEndToEndSceneRoundTrip(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			s := sim.New(sim.Options{SafeMode: safe})
-			t.Cleanup(s.Close)
+			s, client := simtest.New(t, sim.Options{SafeMode: safe})
 			acct := s.Account()
-			client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-			require.NoError(t, err)
 			qr := qrcode.New(client)
 			ctx := context.Background()
 

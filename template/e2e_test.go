@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/message"
 	"github.com/wxkit/mp/sim"
 	"github.com/wxkit/mp/template"
@@ -24,11 +25,8 @@ import (
 // 40037.
 func TestEndToEndTemplateMessage(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{SafeMode: true})
-	t.Cleanup(s.Close)
+	s, client := simtest.New(t, sim.Options{SafeMode: true})
 	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
 	tpl := template.New(client)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/simtest"
 	"github.com/wxkit/mp/sim"
 	"github.com/wxkit/mp/user"
 )
@@ -32,11 +33,7 @@ func drainIDs(t *testing.T, seq func(func(string, error) bool)) []string {
 // blacklist.
 func TestEndToEndUserManagement(t *testing.T) {
 	t.Parallel()
-	s := sim.New(sim.Options{UserPageSize: 10})
-	t.Cleanup(s.Close)
-	acct := s.Account()
-	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
-	require.NoError(t, err)
+	s, client := simtest.New(t, sim.Options{UserPageSize: 10})
 	users := user.New(client)
 	ctx := context.Background()
 
