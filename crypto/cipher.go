@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -224,6 +225,11 @@ func (c *Cipher) Decrypt(ciphertext string) ([]byte, error) {
 func (c *Cipher) AppendDecrypt(dst, ciphertext []byte) ([]byte, error) {
 	if !c.ready() {
 		return dst, errZeroCipher
+	}
+	// encoding/base64 skips \r and \n even in strict mode; WeChat's
+	// ciphertext is canonical base64, so they are refused here.
+	if bytes.IndexByte(ciphertext, '\n') >= 0 || bytes.IndexByte(ciphertext, '\r') >= 0 {
+		return dst, ErrInvalidBase64
 	}
 	maxRaw := base64.StdEncoding.DecodedLen(len(ciphertext))
 	start := len(dst)

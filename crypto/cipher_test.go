@@ -215,6 +215,8 @@ func TestDecryptCorruptions(t *testing.T) {
 		{"empty", "", ErrInvalidBlockSize},
 		{"bad base64 char", "!" + good[1:], ErrInvalidBase64},
 		{"truncated base64", good[:len(good)-1], ErrInvalidBase64},
+		{"newline inside base64", good[:40] + "\n" + good[40:], ErrInvalidBase64},
+		{"CRLF at the end", good + "\r\n", ErrInvalidBase64},
 		{"url alphabet", "-" + good[1:], ErrInvalidBase64},
 		{"space inside", good[:10] + " " + good[11:], ErrInvalidBase64},
 		{"non-canonical padding bits", "AB==", ErrInvalidBase64},
