@@ -583,7 +583,29 @@ func decodeEvent(r *numReader, h Header, raw string) Message {
 		return &KfSessionEvent{Header: h, KfAccount: fs.get("KfAccount"),
 			FromKfAccount: fs.get("FromKfAccount"), ToKfAccount: fs.get("ToKfAccount")}
 	}
+	if d, ok := eventDecoders[h.Event]; ok {
+		return d(r, h, raw)
+	}
 	return unknown(h, raw, fs)
+}
+
+// eventDecoder decodes one event type from the push's fields (r.fs); it
+// reports bad numbers through r.
+type eventDecoder func(r *numReader, h Header, raw string) Message
+
+// eventDecoders holds the event types typed in files of their own (卡券
+// events, 订阅通知 events, 微信认证 events, …), registered from init with
+// registerEvents so that families do not edit decodeEvent.
+var eventDecoders = map[string]eventDecoder{}
+
+// registerEvents adds decoders by event name; called from init only.
+func registerEvents(m map[string]eventDecoder) {
+	for name, d := range m {
+		if _, dup := eventDecoders[name]; dup {
+			panic("message: event " + name + " registered twice")
+		}
+		eventDecoders[name] = d
+	}
 }
 
 func decodePublish(r *numReader, h Header) *PublishJobFinish {

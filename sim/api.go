@@ -275,8 +275,34 @@ func errMsg(code int) string {
 	case 65406:
 		return "kf_account exsited"
 	}
+	if m, ok := familyErrMsgs[code]; ok {
+		return m
+	}
 	return "error"
 }
+
+// familyErrMsgs holds the errmsg of errcodes that belong to one family's
+// file (卡券, 数据统计, …), registered from that file's init with
+// registerErrMsgs so that families do not edit this shared table.
+var familyErrMsgs = map[int]string{}
+
+// registerErrMsgs adds errmsg texts for errcodes; called from init only.
+func registerErrMsgs(m map[int]string) {
+	for code, msg := range m {
+		if _, dup := familyErrMsgs[code]; dup {
+			panic("sim: errmsg of errcode " + itoa(int64(code)) + " registered twice")
+		}
+		familyErrMsgs[code] = msg
+	}
+}
+
+// familyRoutes lists the route tables of the families that live in files of
+// their own (one file per family, like the SDK). Each file registers its
+// table from init with registerRoutes; routes() merges them.
+var familyRoutes []func(*Sim) map[string]route
+
+// registerRoutes adds a family's route table; called from init only.
+func registerRoutes(f func(*Sim) map[string]route) { familyRoutes = append(familyRoutes, f) }
 
 func wxErr(code int) *apiError { return &apiError{Code: code, Msg: errMsg(code)} }
 
@@ -294,9 +320,29 @@ type route struct {
 	h      func(*call)
 }
 
+// getRoute and postRoute build the routes of a family's table.
+func getRoute(auth bool, h func(*call)) route { return route{method: http.MethodGet, auth: auth, h: h} }
+func postRoute(auth bool, h func(*call)) route {
+	return route{method: http.MethodPost, auth: auth, h: h}
+}
+
+// routes is the whole API table: the core families below plus every table
+// registered with registerRoutes. A path registered twice panics.
 func (s *Sim) routes() map[string]route {
-	get := func(auth bool, h func(*call)) route { return route{method: http.MethodGet, auth: auth, h: h} }
-	post := func(auth bool, h func(*call)) route { return route{method: http.MethodPost, auth: auth, h: h} }
+	t := s.coreRoutes()
+	for _, f := range familyRoutes {
+		for path, rt := range f(s) {
+			if _, dup := t[path]; dup {
+				panic("sim: route " + path + " registered twice")
+			}
+			t[path] = rt
+		}
+	}
+	return t
+}
+
+func (s *Sim) coreRoutes() map[string]route {
+	get, post := getRoute, postRoute
 	return map[string]route{
 		// 接口调用凭据
 		"/cgi-bin/token":            get(false, s.handleToken),

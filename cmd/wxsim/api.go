@@ -53,6 +53,11 @@ func (a *app) close() {
 	a.unsub()
 }
 
+// extraAPI lists control-API endpoints that live in files of their own (one
+// file per simulated feature: cards, comments, complaints, …), added from
+// init so that features do not edit handler.
+var extraAPI []func(a *app, mux *http.ServeMux)
+
 // handler returns the program's HTTP handler: the chat page at /, the
 // control API under /sim/api/, and the simulated platform (and pay) for
 // everything else.
@@ -71,6 +76,9 @@ func (a *app) handler() http.Handler {
 	mux.HandleFunc("GET /sim/api/callback", a.handleGetCallback)
 	mux.HandleFunc("PUT /sim/api/callback", a.handleSetCallback)
 	mux.HandleFunc("POST /sim/api/pay", a.handlePay)
+	for _, f := range extraAPI {
+		f(a, mux)
+	}
 	mux.HandleFunc("/sim/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint or method: "+r.Method+" "+r.URL.Path)
 	})
