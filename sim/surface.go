@@ -15,9 +15,7 @@ type surfaceState struct {
 	autoReply *AutoReplyInfo
 	// migratedFrom is the from_appid changeopenid accepts ("" for none).
 	migratedFrom string
-	// massVideos are the media_ids made by media/uploadvideo.
-	massVideos map[string]bool
-	// superRes are the images made by cv/img/superresolution.
+	// visionImages are the images made by cv/img/superresolution.
 	visionImages map[string][]byte
 }
 
@@ -27,7 +25,6 @@ func (s *Sim) surfaceLocked() *surfaceState {
 	if !st.ready {
 		st.ready = true
 		st.oneTime = map[string]bool{}
-		st.massVideos = map[string]bool{}
 		st.visionImages = map[string][]byte{}
 	}
 	return st
