@@ -128,3 +128,30 @@ func TestChangeOpenIDValidation(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkChangeOpenID1000 converts 1000 openids: 10 calls, 4 in flight.
+func BenchmarkChangeOpenID1000(b *testing.B) {
+	srv, svc := newService(b)
+	srv.Handle("POST", "/cgi-bin/changeopenid", func(w http.ResponseWriter, r *http.Request) {
+		var req struct {
+			OpenIDList []string `json:"openid_list"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		list := make([]map[string]string, len(req.OpenIDList))
+		for i, id := range req.OpenIDList {
+			list[i] = map[string]string{"ori_openid": id, "new_openid": "n" + id, "err_msg": "ok"}
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"errcode": 0, "errmsg": "ok", "result_list": list})
+	})
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("oEmYbwN-n24jxvk4Sox81q%06d", i)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := svc.ChangeOpenID(ctx, "wxold", ids); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
