@@ -35,7 +35,7 @@ func TestEndToEndAutoReply(t *testing.T) {
 	s.SetAutoReplyInfo(sim.AutoReplyInfo{
 		IsAutoreplyOpen:             1,
 		MessageDefaultAutoreplyInfo: &sim.AutoReply{Type: "img", Content: "MEDIA_ID"},
-		KeywordAutoreplyInfo: sim.KeywordAutoReplys{List: []sim.AutoReplyRule{{
+		KeywordAutoreplyInfo: sim.KeywordAutoReplies{List: []sim.AutoReplyRule{{
 			RuleName: "价格", CreateTime: 1700000000, ReplyMode: "reply_all",
 			KeywordListInfo: []sim.AutoReplyKeyword{{Type: "text", MatchMode: "contain", Content: "价格"}},
 			ReplyListInfo:   []sim.AutoReply{{Type: "text", Content: "9.9元"}, {Type: "voice", Content: "VOICE_ID"}},

@@ -14,11 +14,11 @@ type AutoReplyInfo struct {
 	IsAutoreplyOpen             int               `json:"is_autoreply_open"`
 	AddFriendAutoreplyInfo      *AutoReply        `json:"add_friend_autoreply_info,omitempty"`
 	MessageDefaultAutoreplyInfo *AutoReply        `json:"message_default_autoreply_info,omitempty"`
-	KeywordAutoreplyInfo        KeywordAutoReplys `json:"keyword_autoreply_info"`
+	KeywordAutoreplyInfo        KeywordAutoReplies `json:"keyword_autoreply_info"`
 }
 
-// KeywordAutoReplys holds the keyword rules (关键词自动回复).
-type KeywordAutoReplys struct {
+// KeywordAutoReplies holds the keyword rules (关键词自动回复).
+type KeywordAutoReplies struct {
 	List []AutoReplyRule `json:"list"`
 }
 
@@ -70,7 +70,7 @@ func DefaultAutoReplyInfo() AutoReplyInfo {
 		IsAutoreplyOpen:             1,
 		AddFriendAutoreplyInfo:      &AutoReply{Type: "text", Content: "感谢关注！"},
 		MessageDefaultAutoreplyInfo: &AutoReply{Type: "text", Content: "您好，消息已收到。"},
-		KeywordAutoreplyInfo: KeywordAutoReplys{List: []AutoReplyRule{
+		KeywordAutoreplyInfo: KeywordAutoReplies{List: []AutoReplyRule{
 			{
 				RuleName: "问候", CreateTime: 1700000000, ReplyMode: "random_one",
 				KeywordListInfo: []AutoReplyKeyword{{Type: "text", MatchMode: "equal", Content: "你好"}},

@@ -33,9 +33,9 @@ func MigratedOpenID(fromAppID, oriOpenID string) string {
 	return "o" + base64.RawURLEncoding.EncodeToString(sum[:])[:27]
 }
 
-// validOpenID reports whether id looks like an openid: 28 characters of
+// changeOpenIDValid reports whether id looks like an openid: 28 characters of
 // letters, digits, '-' and '_'.
-func validOpenID(id string) bool {
+func changeOpenIDValid(id string) bool {
 	if len(id) != 28 {
 		return false
 	}
@@ -83,7 +83,7 @@ func (s *Sim) handleChangeOpenID(c *call) {
 	}
 	list := make([]result, 0, len(req.OpenIDList))
 	for _, id := range req.OpenIDList {
-		if !validOpenID(id) {
+		if !changeOpenIDValid(id) {
 			list = append(list, result{Ori: id, Msg: "ori_openid error"})
 			continue
 		}

@@ -15,7 +15,7 @@ import (
 )
 
 // postImage posts pic in the multipart field img (and the fields) to path.
-func postImage(t *testing.T, s *Sim, tok, path string, q url.Values, pic []byte, fields map[string]string) map[string]any {
+func postVisionImage(t *testing.T, s *Sim, tok, path string, q url.Values, pic []byte, fields map[string]string) map[string]any {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
@@ -50,18 +50,18 @@ func TestVisionRefusals(t *testing.T) {
 	s := newSim(t, Options{})
 	tok := token(t, s)
 	// 2 MB or more: 40009; 2 MB minus one byte passes.
-	assert.Equal(t, 40009, errcode(postImage(t, s, tok, "/cv/ocr/platenum", nil, make([]byte, MaxVisionImageSize), nil)))
-	assert.Equal(t, 0, errcode(postImage(t, s, tok, "/cv/ocr/platenum", nil, make([]byte, MaxVisionImageSize-1), nil)))
+	assert.Equal(t, 40009, errcode(postVisionImage(t, s, tok, "/cv/ocr/platenum", nil, make([]byte, MaxVisionImageSize), nil)))
+	assert.Equal(t, 0, errcode(postVisionImage(t, s, tok, "/cv/ocr/platenum", nil, make([]byte, MaxVisionImageSize-1), nil)))
 	// No picture at all: 41005.
 	assert.Equal(t, 41005, errcode(api(t, s, tok, "POST", "/cv/ocr/bankcard", nil)))
-	assert.Equal(t, 41005, errcode(postImage(t, s, tok, "/cv/img/aicrop", nil, nil, map[string]string{"ratios": "1"})))
+	assert.Equal(t, 41005, errcode(postVisionImage(t, s, tok, "/cv/img/aicrop", nil, nil, map[string]string{"ratios": "1"})))
 	// img_url that is not a URL: 101000.
 	assert.Equal(t, 101000, errcode(api(t, s, tok, "POST", "/cv/ocr/comm", nil, "img_url", "file:///etc/passwd")))
 	// idcard wants type photo or scan.
 	assert.Equal(t, 40097, errcode(api(t, s, tok, "POST", "/cv/ocr/idcard", nil, "img_url", "https://example.com/a.jpg")))
 	// At most five ratios, each a positive number.
-	assert.Equal(t, 40097, errcode(postImage(t, s, tok, "/cv/img/aicrop", nil, VisionImage("x"), map[string]string{"ratios": "1,2,3,4,5,6"})))
-	assert.Equal(t, 40097, errcode(postImage(t, s, tok, "/cv/img/aicrop", nil, VisionImage("x"), map[string]string{"ratios": "1,-2"})))
+	assert.Equal(t, 40097, errcode(postVisionImage(t, s, tok, "/cv/img/aicrop", nil, VisionImage("x"), map[string]string{"ratios": "1,2,3,4,5,6"})))
+	assert.Equal(t, 40097, errcode(postVisionImage(t, s, tok, "/cv/img/aicrop", nil, VisionImage("x"), map[string]string{"ratios": "1,-2"})))
 	// Without a token, nothing.
 	assert.Equal(t, 41001, errcode(do(t, s, "POST", "/cv/ocr/platenum", url.Values{"img_url": {"https://example.com/a.jpg"}}, nil)))
 }
@@ -71,7 +71,7 @@ func TestVisionAnswers(t *testing.T) {
 	s := newSim(t, Options{})
 	tok := token(t, s)
 	pic := VisionImage("https://example.com/pay?id=1")
-	qr := postImage(t, s, tok, "/cv/img/qrcode", nil, pic, nil)
+	qr := postVisionImage(t, s, tok, "/cv/img/qrcode", nil, pic, nil)
 	codes := qr["code_results"].([]any)
 	require.Len(t, codes, 1)
 	assert.Equal(t, "https://example.com/pay?id=1", codes[0].(map[string]any)["data"])
@@ -83,9 +83,9 @@ func TestVisionAnswers(t *testing.T) {
 	assert.Equal(t, a, b)
 	n := a["number"].(string)
 	require.Len(t, n, 16)
-	assert.Equal(t, n, luhn(n[:15]))
+	assert.Equal(t, n, visionLuhn(n[:15]))
 
-	crop := postImage(t, s, tok, "/cv/img/aicrop", nil, pic, map[string]string{"ratios": "1,2.35"})
+	crop := postVisionImage(t, s, tok, "/cv/img/aicrop", nil, pic, map[string]string{"ratios": "1,2.35"})
 	assert.Equal(t, []any{
 		map[string]any{"crop_left": 60.0, "crop_top": 0.0, "crop_right": 259.0, "crop_bottom": 199.0},
 		map[string]any{"crop_left": 0.0, "crop_top": 32.0, "crop_right": 319.0, "crop_bottom": 167.0},

@@ -172,7 +172,7 @@ func (f visionFacts) pick(i int, list ...string) string { return list[int(f.sum[
 func (f visionFacts) size() map[string]int { return map[string]int{"w": f.w, "h": f.h} }
 
 // rect is the pos of the rectangle (l,t)-(r,b).
-func rect(l, t, r, b int) map[string]any {
+func visionRect(l, t, r, b int) map[string]any {
 	pt := func(x, y int) map[string]int { return map[string]int{"x": x, "y": y} }
 	return map[string]any{"left_top": pt(l, t), "right_top": pt(r, t), "right_bottom": pt(r, b), "left_bottom": pt(l, b)}
 }
@@ -180,7 +180,7 @@ func rect(l, t, r, b int) map[string]any {
 // idNumber is an 18-digit resident ID number with a valid check digit.
 func (f visionFacts) idNumber() string {
 	year := 1960 + int(f.sum[3])%45
-	body := "440106" + strconv.Itoa(year) + twoDigits(1+int(f.sum[4])%12) + twoDigits(1+int(f.sum[5])%28) + f.digits(6, 3)
+	body := "440106" + strconv.Itoa(year) + visionTwoDigits(1+int(f.sum[4])%12) + visionTwoDigits(1+int(f.sum[5])%28) + f.digits(6, 3)
 	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 	sum := 0
 	for i := range 17 {
@@ -189,7 +189,7 @@ func (f visionFacts) idNumber() string {
 	return body + string("10X98765432"[sum%11])
 }
 
-func twoDigits(n int) string {
+func visionTwoDigits(n int) string {
 	if n < 10 {
 		return "0" + strconv.Itoa(n)
 	}
@@ -197,7 +197,7 @@ func twoDigits(n int) string {
 }
 
 // luhn completes digits with its Luhn check digit.
-func luhn(digits string) string {
+func visionLuhn(digits string) string {
 	sum := 0
 	for i := len(digits) - 1; i >= 0; i-- {
 		d := int(digits[i] - '0')
@@ -260,7 +260,7 @@ func (s *Sim) handleVision(c *call, kind string) {
 		out["gender"] = gender
 		out["nationality"] = "汉"
 	case "bankcard":
-		out["number"] = luhn("6222" + f.digits(11, 11))
+		out["number"] = visionLuhn("6222" + f.digits(11, 11))
 	case "driving":
 		w, h := f.w, f.h
 		out["plate_num"] = f.plate()
@@ -279,8 +279,8 @@ func (s *Sim) handleVision(c *call, kind string) {
 		out["total_quality"] = strconv.Itoa(1500+int(f.sum[22])*4) + "kg"
 		out["prepare_quality"] = strconv.Itoa(1200+int(f.sum[22])*3) + "kg"
 		out["overall_size"] = "4582x1795x1458mm"
-		out["card_position_front"] = map[string]any{"pos": rect(w/20, h/10, w/2-w/40, h-h/10)}
-		out["card_position_back"] = map[string]any{"pos": rect(w/2+w/40, h/10, w-w/20, h-h/10)}
+		out["card_position_front"] = map[string]any{"pos": visionRect(w/20, h/10, w/2-w/40, h-h/10)}
+		out["card_position_back"] = map[string]any{"pos": visionRect(w/2+w/40, h/10, w-w/20, h-h/10)}
 		out["img_size"] = f.size()
 	case "drivinglicense":
 		out["id_num"] = id
@@ -307,7 +307,7 @@ func (s *Sim) handleVision(c *call, kind string) {
 		out["paid_in_capital"] = strconv.Itoa(10+int(f.sum[29])) + "万元"
 		out["valid_period"] = "长期"
 		out["registered_date"] = "2018年1月1日"
-		out["cert_position"] = map[string]any{"pos": rect(f.w/10, f.h/10, f.w-f.w/10, f.h-f.h/10)}
+		out["cert_position"] = map[string]any{"pos": visionRect(f.w/10, f.h/10, f.w-f.w/10, f.h-f.h/10)}
 		out["img_size"] = f.size()
 	case "comm":
 		lines := []string{"微信模拟器", "SIM-" + strings.ToUpper(hex.EncodeToString(f.sum[:4]))}
@@ -321,7 +321,7 @@ func (s *Sim) handleVision(c *call, kind string) {
 				continue
 			}
 			top := lh * (2*i + 1)
-			items = append(items, map[string]any{"text": l, "pos": rect(f.w/10, top, f.w-f.w/10, top+lh)})
+			items = append(items, map[string]any{"text": l, "pos": visionRect(f.w/10, top, f.w-f.w/10, top+lh)})
 		}
 		out["items"] = items
 		out["img_size"] = f.size()
@@ -332,7 +332,7 @@ func (s *Sim) handleVision(c *call, kind string) {
 		if f.marked {
 			side := min(f.w, f.h) * 3 / 4
 			l, t := (f.w-side)/2, (f.h-side)/2
-			codes = append(codes, map[string]any{"type_name": "QR_CODE", "data": f.text, "pos": rect(l, t, l+side, t+side)})
+			codes = append(codes, map[string]any{"type_name": "QR_CODE", "data": f.text, "pos": visionRect(l, t, l+side, t+side)})
 		}
 		out["code_results"] = codes
 		out["img_size"] = f.size()
