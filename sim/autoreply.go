@@ -10,10 +10,10 @@ func init() {
 // (获取自动回复规则) answers: what the account set on the website. Set it
 // with [Sim.SetAutoReplyInfo]; the default is [DefaultAutoReplyInfo].
 type AutoReplyInfo struct {
-	IsAddFriendReplyOpen        int               `json:"is_add_friend_reply_open"`
-	IsAutoreplyOpen             int               `json:"is_autoreply_open"`
-	AddFriendAutoreplyInfo      *AutoReply        `json:"add_friend_autoreply_info,omitempty"`
-	MessageDefaultAutoreplyInfo *AutoReply        `json:"message_default_autoreply_info,omitempty"`
+	IsAddFriendReplyOpen        int                `json:"is_add_friend_reply_open"`
+	IsAutoreplyOpen             int                `json:"is_autoreply_open"`
+	AddFriendAutoreplyInfo      *AutoReply         `json:"add_friend_autoreply_info,omitempty"`
+	MessageDefaultAutoreplyInfo *AutoReply         `json:"message_default_autoreply_info,omitempty"`
 	KeywordAutoreplyInfo        KeywordAutoReplies `json:"keyword_autoreply_info"`
 }
 
