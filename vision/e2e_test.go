@@ -91,6 +91,9 @@ func TestEndToEndVision(t *testing.T) {
 	best, err := svc.AICrop(ctx, url)
 	require.NoError(t, err)
 	assert.Len(t, best.Results, 1)
+	square, err := svc.AICrop(ctx, url, 1) // by URL, ratios in a form of their own
+	require.NoError(t, err)
+	assert.Equal(t, []vision.CropResult{{CropLeft: 280, CropTop: 0, CropRight: 999, CropBottom: 719}}, square.Results)
 
 	// 图片高清化 answers a temporary media: 获取临时素材 gives it back.
 	pic := sim.VisionImage("hd")
