@@ -3,7 +3,9 @@
 //
 //   - Temporary media (临时素材), valid for 3 days: [Service.Upload]
 //     (新增临时素材), [Service.Get] (获取临时素材) and [Service.GetHDVoice]
-//     (获取高清语音素材, the JS-SDK's speex voice).
+//     (获取高清语音素材, the JS-SDK's speex voice); [Service.UploadMassVideo]
+//     (群发视频, POST /cgi-bin/media/uploadvideo) makes an uploaded video
+//     mass-sendable as mpvideo.
 //   - Permanent material (永久素材): [Service.AddMaterial] and
 //     [Service.AddVideo] (上传永久素材), [Service.UploadImage] (上传图文消息图片,
 //     images for article bodies), [Service.GetMaterial] (获取永久素材),
@@ -12,7 +14,9 @@
 //     (获取永久素材列表).
 //   - Drafts (草稿箱): [Service.AddDraft] (新增草稿), [Service.GetDraft],
 //     [Service.UpdateDraft], [Service.DeleteDraft], [Service.CountDrafts] and
-//     [Service.ListDrafts] / [Service.AllDrafts].
+//     [Service.ListDrafts] / [Service.AllDrafts]; [Service.ProductCard]
+//     (获取商品卡片DOM结构) gives the DOM of a WeChat Channels shop product
+//     card to insert into a draft's content.
 //   - Publishing (发布能力): [Service.Publish] (发布草稿),
 //     [Service.GetPublishStatus] (发布状态查询) with the [Service.WaitPublished]
 //     poll helper, [Service.GetArticle] (获取已发布图文信息),

@@ -56,6 +56,8 @@ type state struct {
 	nextSub     int
 	eventSeq    int64
 	inboxSignal chan struct{}
+
+	surface surfaceState // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
 }
 
 func (s *Sim) initState() {

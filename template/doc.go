@@ -1,10 +1,20 @@
-// Package template covers WeChat's two notification channels for Official
+// Package template covers WeChat's notification channels for Official
 // Accounts: 模板消息 (template messages, sent to followers in service
-// scenarios) and 订阅通知 (subscription notifications, sent after the user
-// subscribed in a JS-SDK or Mini Program prompt).
+// scenarios), 订阅通知 (subscription notifications, sent after the user
+// subscribed in a JS-SDK or Mini Program prompt) and 一次性订阅消息
+// (one-time subscription messages: one message per authorization).
 //
 // Every call goes through the shared [mp.Client]: the access_token, retries,
 // errcode decoding and redaction live there.
+//
+// # 一次性订阅消息
+//
+// A separate product with its own template and its own types (the OneTime*
+// names), so that a 订阅通知 template cannot be used for it by mistake:
+// [Service.OneTimeAuthURL] builds the authorization page, [ParseOneTimeAuthRequest]
+// reads the user's answer off redirect_url (check Reserved against your CSRF
+// value) and [Service.SendOneTime] sends the one message it allows
+// (POST /cgi-bin/message/template/subscribe).
 //
 // # 模板消息
 //

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/sim"
 	"github.com/wxkit/mp/user"
 )
 
@@ -83,4 +84,37 @@ func ExampleRefs() {
 	fmt.Printf("%+v\n", refs)
 	// Output:
 	// [{OpenID:OPENID1 Lang:zh_CN} {OpenID:OPENID2 Lang:zh_CN}]
+}
+
+// ExampleService_ChangeOpenID converts the openids of an account migrated
+// into this one; an openid WeChat cannot convert is reported on its own.
+func ExampleService_ChangeOpenID() {
+	s, err := sim.Start(sim.Options{}) // in production: no simulator, no WithHost
+	if err != nil {
+		panic(err)
+	}
+	defer s.Close()
+	s.SetMigratedFrom("wx0ld0000000000001")
+	acct := s.Account()
+	client, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret}, mp.WithHost(s.URL))
+	if err != nil {
+		panic(err)
+	}
+
+	results, err := user.New(client).ChangeOpenID(context.Background(), "wx0ld0000000000001",
+		[]string{"oEmYbwN-n24jxvk4Sox81qedINkQ", "bad"})
+	if err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	for _, r := range results {
+		if err := r.Err(); err != nil {
+			fmt.Println(r.OriOpenID, "not converted:", r.ErrMsg)
+			continue
+		}
+		fmt.Println(r.OriOpenID, "->", len(r.NewOpenID), "characters")
+	}
+	// Output:
+	// oEmYbwN-n24jxvk4Sox81qedINkQ -> 28 characters
+	// bad not converted: ori_openid error
 }
