@@ -1,0 +1,118 @@
+package pay_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/wxkit/mp/pay"
+	"github.com/wxkit/mp/sim/paysim"
+)
+
+// simEnv is a merchant client on the WeChat Pay simulator with a verified
+// notify_url whose notifications arrive on notes.
+type simEnv struct {
+	platform  *paysim.Platform
+	srv       *httptest.Server
+	client    *pay.Client
+	mchid     string
+	notifyURL string
+	notes     chan *pay.Notification
+}
+
+func newSimEnv(t *testing.T, tweak ...func(*paysim.Options)) *simEnv {
+	t.Helper()
+	merchant, err := paysim.NewTestMerchant()
+	require.NoError(t, err)
+	opts := paysim.Options{Merchants: []paysim.Merchant{merchant.Merchant}, Mode: paysim.ModePublicKey,
+		NotifyRetryDelays: []time.Duration{10 * time.Millisecond, 50 * time.Millisecond}, RefundDelay: time.Millisecond}
+	for _, f := range tweak {
+		f(&opts)
+	}
+	platform, err := paysim.New(opts)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = platform.Close() })
+	srv := httptest.NewServer(platform.Handler())
+	t.Cleanup(srv.Close)
+	client, err := pay.NewClient(pay.Config{MchID: merchant.MchID, CertSerial: merchant.MerchantSerial,
+		PrivateKey: merchant.PrivateKey, APIv3Key: merchant.APIv3Key},
+		pay.WithBaseURL(srv.URL), pay.WithWechatPayPublicKey(platform.PublicKeyID(), platform.PublicKey()),
+		pay.WithoutCertificateDownload())
+	require.NoError(t, err)
+	e := &simEnv{platform: platform, srv: srv, client: client, mchid: merchant.MchID, notes: make(chan *pay.Notification, 16)}
+	notify := httptest.NewServer(pay.NewNotifyHandler(client, func(_ context.Context, n *pay.Notification) error {
+		e.notes <- n
+		return nil
+	}))
+	t.Cleanup(notify.Close)
+	e.notifyURL = notify.URL + "/notify"
+	return e
+}
+
+// next waits for the next verified notification.
+func (e *simEnv) next(t *testing.T) *pay.Notification {
+	t.Helper()
+	select {
+	case n := <-e.notes:
+		return n
+	case <-time.After(10 * time.Second):
+		t.Fatal("no verified notification")
+		return nil
+	}
+}
+
+func TestEndToEndTransfer(t *testing.T) {
+	t.Parallel()
+	e := newSimEnv(t)
+	ctx := context.Background()
+	req := transferRequest()
+	req.OutBillNo, req.NotifyURL, req.OpenID = "e2ebill1", e.notifyURL, "oBob"
+	resp, err := e.client.CreateTransferBill(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, pay.TransferStateWaitUserConfirm, resp.State)
+	require.NotEmpty(t, resp.PackageInfo)
+	params, err := e.client.MerchantTransferParams(req.AppID, resp.PackageInfo, "oBob")
+	require.NoError(t, err)
+	require.Equal(t, e.mchid, params.MchID)
+
+	// The same request again is the same bill (safe retry).
+	again, err := e.client.CreateTransferBill(ctx, req)
+	require.NoError(t, err)
+	require.Equal(t, resp.TransferBillNo, again.TransferBillNo)
+
+	// The user confirms in the page.
+	_, err = e.platform.ConfirmTransfer(ctx, e.mchid, "e2ebill1", "oBob", true)
+	require.NoError(t, err)
+	n := e.next(t)
+	tb, err := n.TransferBill()
+	require.NoError(t, err)
+	require.Equal(t, pay.TransferStateSuccess, tb.State)
+	require.Equal(t, resp.TransferBillNo, tb.TransferBillNo)
+	require.EqualValues(t, 400000, tb.TransferAmount)
+
+	got, err := e.client.QueryTransferBillByNo(ctx, resp.TransferBillNo)
+	require.NoError(t, err)
+	require.Equal(t, pay.TransferStateSuccess, got.State)
+	_, err = e.client.CancelTransferBill(ctx, "e2ebill1")
+	requireAPIError(t, err, 400, "INVALID_REQUEST")
+
+	// A second bill is cancelled before the user confirms.
+	req.OutBillNo, req.TransferAmount, req.UserName = "e2ebill2", 100, ""
+	_, err = e.client.CreateTransferBill(ctx, req)
+	require.NoError(t, err)
+	cr, err := e.client.CancelTransferBill(ctx, "e2ebill2")
+	require.NoError(t, err)
+	require.Equal(t, pay.TransferStateCanceling, cr.State)
+	tb, err = e.next(t).TransferBill()
+	require.NoError(t, err)
+	require.Equal(t, pay.TransferStateCancelled, tb.State)
+	q, err := e.client.QueryTransferBill(ctx, "e2ebill2")
+	require.NoError(t, err)
+	require.Equal(t, pay.TransferStateCancelled, q.State)
+
+	_, err = e.client.QueryTransferBill(ctx, "nosuchbill")
+	requireAPIError(t, err, 404, "NOT_FOUND")
+}
