@@ -14,10 +14,10 @@ type extState struct {
 	media         map[string]*mediaFile               // media_id
 	complaints    map[string]*complaint               // complaint_id
 	complaintList []*complaint
-	complaintURL  map[string]string // mchid → notify url
+	complaintURL  map[string]string                 // mchid → notify url
 	receivers     map[string]map[string]*psReceiver // mchid → type|account
-	psOrders      map[string]map[string]*psOrder  // mchid → out_order_no
-	psReturns     map[string]map[string]*psReturn // mchid → out_return_no
+	psOrders      map[string]map[string]*psOrder    // mchid → out_order_no
+	psReturns     map[string]map[string]*psReturn   // mchid → out_return_no
 }
 
 // ext returns the extension state, creating it on first use. p.mu is held.

@@ -249,7 +249,9 @@ func (p *Platform) finishTransfer(t *transferBill, state, reason string) func() 
 		payload["fail_reason"] = reason
 	}
 	key, url, s := m.APIv3Key, t.notifyURL, p.notifySigner(t.pubKey)
-	return func() { _ = p.notify(key, url, EventTransferBillFinished, "商家转账单据终态通知", "mch_payment", payload, s) }
+	return func() {
+		_ = p.notify(key, url, EventTransferBillFinished, "商家转账单据终态通知", "mch_payment", payload, s)
+	}
 }
 
 // ConfirmTransfer is the simulated user confirming (accept) or declining a
@@ -298,7 +300,9 @@ func (p *Platform) PendingTransfers(mchid, openid string) []TransferBill {
 			out = append(out, t.TransferBill)
 		}
 	}
-	sortBy(out, func(a, b TransferBill) bool { return a.CreateTime < b.CreateTime || a.CreateTime == b.CreateTime && a.OutBillNo < b.OutBillNo })
+	sortBy(out, func(a, b TransferBill) bool {
+		return a.CreateTime < b.CreateTime || a.CreateTime == b.CreateTime && a.OutBillNo < b.OutBillNo
+	})
 	return out
 }
 
