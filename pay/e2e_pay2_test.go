@@ -116,3 +116,39 @@ func TestEndToEndTransfer(t *testing.T) {
 	_, err = e.client.QueryTransferBill(ctx, "nosuchbill")
 	requireAPIError(t, err, 404, "NOT_FOUND")
 }
+
+func TestEndToEndCodepay(t *testing.T) {
+	t.Parallel()
+	e := newSimEnv(t, func(o *paysim.Options) { o.MicropayUserPayingQueries = 2 })
+	ctx := context.Background()
+	wait := &pay.CodepayWait{Sleep: (&noSleep{}).sleep}
+	order := func(no, code string) *pay.CodepayRequest {
+		r := codepayRequest()
+		r.OutTradeNo, r.Payer.AuthCode = no, code
+		return r
+	}
+	// Paid at once.
+	tx, err := e.client.CodepayAndWait(ctx, order("codepay-now", "134567890123456780"), wait)
+	require.NoError(t, err)
+	require.Equal(t, pay.TradeStateSuccess, tx.TradeState)
+	require.NotEmpty(t, tx.TransactionID)
+
+	// USERPAYING, then paid while we poll.
+	first, err := e.client.Codepay(ctx, order("codepay-pwd", "134567890123456781"))
+	require.NoError(t, err)
+	require.Equal(t, pay.TradeStateUserPaying, first.TradeState)
+	tx, err = e.client.CodepayAndWait(ctx, order("codepay-pwd", "134567890123456781"), wait)
+	require.NoError(t, err)
+	require.Equal(t, pay.TradeStateSuccess, tx.TradeState)
+
+	// Never paid: reversed.
+	_, err = e.client.CodepayAndWait(ctx, order("codepay-never", "134567890123456782"), wait)
+	require.ErrorIs(t, err, pay.ErrCodepayNotPaid)
+	q, err := e.client.QueryOrderByOutTradeNo(ctx, "codepay-never")
+	require.NoError(t, err)
+	require.Equal(t, pay.TradeStateRevoked, q.TradeState)
+
+	// Refused: balance too low.
+	_, err = e.client.CodepayAndWait(ctx, order("codepay-poor", "134567890123456783"), wait)
+	requireAPIError(t, err, 403, "NOT_ENOUGH")
+}

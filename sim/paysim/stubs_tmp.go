@@ -8,7 +8,6 @@ type psReceiver struct{}
 type psOrder struct{}
 type psReturn struct{}
 
-func (p *Platform) routesCodepay(mux *http.ServeMux)       {}
 func (p *Platform) routesMedia(mux *http.ServeMux)         {}
 func (p *Platform) routesComplaints(mux *http.ServeMux)    {}
 func (p *Platform) routesProfitSharing(mux *http.ServeMux) {}
