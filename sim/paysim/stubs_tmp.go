@@ -2,12 +2,10 @@ package paysim
 
 import "net/http"
 
-type mediaFile struct{}
 type complaint struct{}
 type psReceiver struct{}
 type psOrder struct{}
 type psReturn struct{}
 
-func (p *Platform) routesMedia(mux *http.ServeMux)         {}
 func (p *Platform) routesComplaints(mux *http.ServeMux)    {}
 func (p *Platform) routesProfitSharing(mux *http.ServeMux) {}
