@@ -1,6 +1,7 @@
 package pay_test
 
 import (
+	"bytes"
 	"context"
 	"net/http/httptest"
 	"testing"
@@ -151,4 +152,90 @@ func TestEndToEndCodepay(t *testing.T) {
 	// Refused: balance too low.
 	_, err = e.client.CodepayAndWait(ctx, order("codepay-poor", "134567890123456783"), wait)
 	requireAPIError(t, err, 403, "NOT_ENOUGH")
+}
+
+// paidOrder places and pays a JSAPI order on the simulator.
+func (e *simEnv) paidOrder(t *testing.T, outTradeNo string, total int64, settle bool) *pay.Transaction {
+	t.Helper()
+	ctx := context.Background()
+	req := &pay.OrderRequest{AppID: "wx51a0de0000000001", Description: "咖啡", OutTradeNo: outTradeNo,
+		NotifyURL: e.notifyURL, Amount: pay.Amount{Total: total}, Payer: &pay.Payer{OpenID: "oAlice"}}
+	if settle {
+		req.SettleInfo = &pay.SettleInfo{ProfitSharing: true}
+	}
+	prepay, err := e.client.CreateJSAPIOrder(ctx, req)
+	require.NoError(t, err)
+	_, err = e.platform.Pay(ctx, e.mchid, prepay.PrepayID, "oAlice")
+	require.NoError(t, err)
+	n := e.next(t) // TRANSACTION.SUCCESS
+	tx, err := n.Transaction()
+	require.NoError(t, err)
+	return tx
+}
+
+func TestEndToEndComplaint(t *testing.T) {
+	t.Parallel()
+	e := newSimEnv(t)
+	ctx := context.Background()
+	tx := e.paidOrder(t, "complained-order", 2500, false)
+
+	_, err := e.client.CreateComplaintNotifyURL(ctx, e.notifyURL)
+	require.NoError(t, err)
+	u, err := e.client.GetComplaintNotifyURL(ctx)
+	require.NoError(t, err)
+	require.Equal(t, e.notifyURL, u.URL)
+
+	filed, err := e.platform.FileComplaint(ctx, e.mchid, "complained-order", "oAlice", "咖啡是凉的", "13800138000", true)
+	require.NoError(t, err)
+	cn, err := e.next(t).Complaint()
+	require.NoError(t, err)
+	require.Equal(t, filed.ComplaintID, cn.ComplaintID)
+	require.Equal(t, pay.ComplaintActionCreate, cn.ActionType)
+
+	cpl, err := e.client.GetComplaint(ctx, cn.ComplaintID)
+	require.NoError(t, err)
+	require.Equal(t, pay.ComplaintStatePending, cpl.ComplaintState)
+	require.Equal(t, tx.TransactionID, cpl.ComplaintOrderInfo[0].TransactionID)
+	phone, err := e.client.ComplaintPayerPhone(cpl)
+	require.NoError(t, err)
+	require.Equal(t, "13800138000", phone)
+
+	// The user's picture, streamed.
+	var img bytes.Buffer
+	_, err = e.client.DownloadComplaintImage(ctx, cpl.ComplaintMediaList[0].MediaURL[0], &img)
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(img.Bytes(), []byte("\x89PNG")))
+
+	// Respond with our own image, then complete.
+	media, err := e.client.UploadComplaintImage(ctx, "refund-proof.png", bytes.NewReader(img.Bytes()))
+	require.NoError(t, err)
+	err = e.client.RespondComplaint(ctx, cpl.ComplaintID, &pay.ComplaintResponse{ResponseContent: "已为您重做一杯", ResponseImages: []string{media.MediaID}})
+	require.NoError(t, err)
+	cn, err = e.next(t).Complaint()
+	require.NoError(t, err)
+	require.Equal(t, pay.ComplaintActionMerchantResponse, cn.ActionType)
+	require.NoError(t, e.client.CompleteComplaint(ctx, cpl.ComplaintID))
+	cn, err = e.next(t).Complaint()
+	require.NoError(t, err)
+	require.Equal(t, pay.ComplaintActionMerchantComplete, cn.ActionType)
+
+	hist, err := e.client.NegotiationHistory(ctx, cpl.ComplaintID, 0, 0)
+	require.NoError(t, err)
+	require.Equal(t, 3, hist.TotalCount)
+	require.Equal(t, []string{media.MediaID}, hist.Data[1].ImageList)
+
+	var states []string
+	for c, err := range e.client.Complaints(ctx, time.Now().AddDate(0, 0, -40), time.Now().AddDate(0, 0, 1), 0) {
+		require.NoError(t, err)
+		states = append(states, c.ComplaintState)
+	}
+	require.Equal(t, []string{pay.ComplaintStateProcessed}, states)
+
+	// Refused by the simulator as by WeChat Pay.
+	requireAPIError(t, e.client.CompleteComplaint(ctx, cpl.ComplaintID), 400, "INVALID_REQUEST")
+	err = e.client.RespondComplaint(ctx, cpl.ComplaintID, &pay.ComplaintResponse{ResponseContent: "x", ResponseImages: []string{"nosuchmedia"}})
+	requireAPIError(t, err, 400, "PARAM_ERROR")
+	require.NoError(t, e.client.DeleteComplaintNotifyURL(ctx))
+	_, err = e.client.GetComplaintNotifyURL(ctx)
+	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 }
