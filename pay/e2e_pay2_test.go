@@ -239,3 +239,62 @@ func TestEndToEndComplaint(t *testing.T) {
 	_, err = e.client.GetComplaintNotifyURL(ctx)
 	requireAPIError(t, err, 404, "RESOURCE_NOT_EXISTS")
 }
+
+func TestEndToEndProfitSharing(t *testing.T) {
+	t.Parallel()
+	e := newSimEnv(t)
+	ctx := context.Background()
+	tx := e.paidOrder(t, "shared-order", 10000, true)
+	_, err := e.client.AddProfitSharingReceiver(ctx, &pay.ProfitSharingReceiver{AppID: "wx51a0de0000000001",
+		Type: pay.ReceiverTypeMerchant, Account: "1900000222", Name: "门店甲", RelationType: pay.RelationStoreOwner})
+	require.NoError(t, err)
+
+	order, err := e.client.CreateProfitSharingOrder(ctx, &pay.ProfitSharingOrderRequest{AppID: "wx51a0de0000000001",
+		TransactionID: tx.TransactionID, OutOrderNo: "PS001",
+		Receivers: []pay.ProfitSharingOrderReceiver{{Type: pay.ReceiverTypeMerchant, Account: "1900000222", Name: "门店甲", Amount: 2000, Description: "门店分成"}}})
+	require.NoError(t, err)
+	require.Equal(t, pay.ProfitSharingStateFinished, order.State)
+	ps, err := e.next(t).ProfitSharing()
+	require.NoError(t, err)
+	require.EqualValues(t, 2000, ps.Receiver.Amount)
+
+	left, err := e.client.ProfitSharingUnsplitAmount(ctx, tx.TransactionID)
+	require.NoError(t, err)
+	require.EqualValues(t, 8000, left.UnsplitAmount)
+	// More than the 30% ratio is refused.
+	_, err = e.client.CreateProfitSharingOrder(ctx, &pay.ProfitSharingOrderRequest{AppID: "wx51a0de0000000001",
+		TransactionID: tx.TransactionID, OutOrderNo: "PS002",
+		Receivers: []pay.ProfitSharingOrderReceiver{{Type: pay.ReceiverTypeMerchant, Account: "1900000222", Amount: 1001, Description: "再分"}}})
+	requireAPIError(t, err, 400, "INVALID_REQUEST")
+
+	ret, err := e.client.CreateProfitSharingReturn(ctx, &pay.ProfitSharingReturnRequest{OutOrderNo: "PS001", OutReturnNo: "RET001",
+		ReturnMchID: "1900000222", Amount: 500, Description: "用户退款"})
+	require.NoError(t, err)
+	require.Equal(t, pay.ProfitSharingReturnSuccess, ret.Result)
+	q, err := e.client.QueryProfitSharingReturn(ctx, "RET001", "PS001")
+	require.NoError(t, err)
+	require.EqualValues(t, 500, q.Amount)
+	_, err = e.client.CreateProfitSharingReturn(ctx, &pay.ProfitSharingReturnRequest{OutOrderNo: "PS001", OutReturnNo: "RET002",
+		ReturnMchID: "1900000222", Amount: 1501, Description: "超额回退"})
+	requireAPIError(t, err, 403, "NOT_ENOUGH")
+
+	un, err := e.client.UnfreezeProfitSharing(ctx, &pay.UnfreezeProfitSharingRequest{TransactionID: tx.TransactionID, OutOrderNo: "UNF001", Description: "解冻全部剩余资金"})
+	require.NoError(t, err)
+	require.EqualValues(t, 8000, un.Receivers[0].Amount)
+	left, err = e.client.ProfitSharingUnsplitAmount(ctx, tx.TransactionID)
+	require.NoError(t, err)
+	require.Zero(t, left.UnsplitAmount)
+	got, err := e.client.QueryProfitSharingOrder(ctx, "PS001", tx.TransactionID)
+	require.NoError(t, err)
+	require.Equal(t, order.OrderID, got.OrderID)
+
+	bill, err := e.client.ProfitSharingBill(ctx, &pay.ProfitSharingBillRequest{BillDate: time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly), TarType: pay.TarTypeGZIP})
+	require.NoError(t, err)
+	var csv bytes.Buffer
+	_, err = e.client.DownloadBill(ctx, bill, &csv)
+	require.NoError(t, err)
+	require.Contains(t, csv.String(), "门店分成")
+
+	_, err = e.client.DeleteProfitSharingReceiver(ctx, "wx51a0de0000000001", pay.ReceiverTypeMerchant, "1900000222")
+	require.NoError(t, err)
+}

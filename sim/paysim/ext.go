@@ -18,6 +18,7 @@ type extState struct {
 	receivers     map[string]map[string]*psReceiver // mchid → type|account
 	psOrders      map[string]map[string]*psOrder    // mchid → out_order_no
 	psReturns     map[string]map[string]*psReturn   // mchid → out_return_no
+	psTxns        map[*order]*psTxn                 // paid order → shared/unfrozen
 }
 
 // ext returns the extension state, creating it on first use. p.mu is held.
