@@ -124,7 +124,11 @@ func TestProfitSharingErrorsAndValidation(t *testing.T) {
 	requireAPIError(t, err, 403, "NOT_ENOUGH")
 
 	o := offlineClient(t)
-	mut := func(f func(*pay.ProfitSharingOrderRequest)) *pay.ProfitSharingOrderRequest { r := good(); f(r); return r }
+	mut := func(f func(*pay.ProfitSharingOrderRequest)) *pay.ProfitSharingOrderRequest {
+		r := good()
+		f(r)
+		return r
+	}
 	for field, req := range map[string]*pay.ProfitSharingOrderRequest{
 		"appid":                    mut(func(r *pay.ProfitSharingOrderRequest) { r.AppID = "" }),
 		"transaction_id":           mut(func(r *pay.ProfitSharingOrderRequest) { r.TransactionID = "x/y" }),
