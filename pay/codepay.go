@@ -149,15 +149,18 @@ func (c *Client) Codepay(ctx context.Context, req *CodepayRequest) (*Transaction
 	}
 	var out Transaction
 	resp, err := c.do(ctx, &apiRequest{method: http.MethodPost, path: "/v3/pay/transactions/codepay", body: r}, &out)
-	if err != nil {
+	var ae *APIError
+	switch {
+	case errors.As(err, &ae) && ae.Code == CodeUserPaying:
+		// Also accept USERPAYING as an error status, whatever the HTTP code.
+	case err != nil:
 		return nil, err
+	case resp.StatusCode != http.StatusAccepted && out.TradeState != "":
+		return &out, nil
 	}
-	if resp.StatusCode == http.StatusAccepted || out.TradeState == "" {
-		// 202 {"code":"USERPAYING","message":"..."}: the order exists, unpaid yet.
-		return &Transaction{AppID: r.AppID, MchID: r.MchID, OutTradeNo: r.OutTradeNo,
-			TradeType: TradeTypeMicroPay, TradeState: TradeStateUserPaying, TradeStateDesc: "需要用户输入支付密码"}, nil
-	}
-	return &out, nil
+	// 202 {"code":"USERPAYING","message":"..."}: the order exists, unpaid yet.
+	return &Transaction{AppID: r.AppID, MchID: r.MchID, OutTradeNo: r.OutTradeNo,
+		TradeType: TradeTypeMicroPay, TradeState: TradeStateUserPaying, TradeStateDesc: "需要用户输入支付密码"}, nil
 }
 
 // ReverseOrder calls 撤销订单 for a code payment

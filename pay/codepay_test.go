@@ -87,6 +87,15 @@ func TestCodepayAndWait(t *testing.T) {
 			t.Fatalf("query %q", got)
 		}
 	})
+	t.Run("USERPAYING as an error status", func(t *testing.T) {
+		t.Parallel()
+		f := newFakePay(t)
+		f.handle("POST /v3/pay/transactions/codepay", 403, userPaying)
+		tx, err := f.client(t).Codepay(context.Background(), codepayRequest())
+		if err != nil || tx.TradeState != pay.TradeStateUserPaying {
+			t.Fatalf("%v %+v", err, tx)
+		}
+	})
 	t.Run("never paid is reversed", func(t *testing.T) {
 		t.Parallel()
 		f := newFakePay(t)
