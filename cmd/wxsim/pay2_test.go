@@ -70,3 +70,16 @@ func TestPay2TransfersAndComplaints(t *testing.T) {
 	noPay := newTestEnv(t, envOptions{noPay: true})
 	assert.Equal(t, http.StatusNotImplemented, noPay.call(t, "GET", "/sim/api/pay/transfers?user=Max", nil, &ae))
 }
+
+func TestPay2PageScript(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, envOptions{noBot: true})
+	for path, want := range map[string]string{"/": `src="/sim/ui/pay2.js"`, "/sim/ui/pay2.js": "/sim/api/pay/transfers/confirm"} {
+		resp, err := http.Get(e.URL + path)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode, path)
+		assert.Contains(t, string(b), want, path)
+	}
+}
