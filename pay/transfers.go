@@ -186,7 +186,7 @@ func checkNotifyURL(name, v string, req bool) error {
 	}
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || strings.Contains(v, "?") {
-		return &ArgumentError{Name: name, Reason: "must be an absolute https URL without query"}
+		return &ArgumentError{Name: name, Reason: "must be an absolute http(s) URL without query (https in production)"}
 	}
 	if len(v) > 256 {
 		return &ArgumentError{Name: name, Reason: "at most 256 bytes"}
