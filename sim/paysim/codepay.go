@@ -17,6 +17,42 @@ const (
 	CodeOrderReversed  = "ORDER_REVERSED"  // 400 订单已撤销
 )
 
+// CodepayOutcome is how a simulated 付款码支付 ends, chosen with
+// [Platform.SetCodepayOutcome] instead of the auth_code's last digit.
+type CodepayOutcome string
+
+// Outcomes of a simulated code payment.
+const (
+	CodepayPayNow       CodepayOutcome = "pay"        // paid at once
+	CodepayAfterQueries CodepayOutcome = "userpaying" // USERPAYING, paid after Options.MicropayUserPayingQueries queries
+	CodepayNever        CodepayOutcome = "never"      // USERPAYING until reversed
+)
+
+// SetCodepayOutcome makes every later v3 code payment end as f says for its
+// auth_code (a well-formed one, 18 digits starting with 10 to 15); f
+// returning "" (or a nil f) falls back to the last digit.
+func (p *Platform) SetCodepayOutcome(f func(authCode string) CodepayOutcome) {
+	p.mu.Lock()
+	p.ext().codepayOutcome = f
+	p.mu.Unlock()
+}
+
+// codepayDigit maps the chosen outcome of code to the auth_code digit rule.
+// p.mu is held.
+func (p *Platform) codepayDigit(code string) byte {
+	if f := p.ext().codepayOutcome; f != nil {
+		switch f(code) {
+		case CodepayPayNow:
+			return '0'
+		case CodepayAfterQueries:
+			return '1'
+		case CodepayNever:
+			return '2'
+		}
+	}
+	return code[17]
+}
+
 func (p *Platform) routesCodepay(mux *http.ServeMux) {
 	mux.Handle("POST /v3/pay/transactions/codepay", p.api(p.codepay))
 	mux.Handle("POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse", p.api(p.reverseOrder))
@@ -89,7 +125,10 @@ func (p *Platform) codepay(c *call) (int, any, *APIError) {
 	if !validAuthCode(code) {
 		return 0, nil, apiErr(http.StatusBadRequest, CodeAuthCodeError, "请扫描微信支付授权码(以10/11/12/13/14/15为前缀的18位数字)")
 	}
-	switch code[17] {
+	p.mu.Lock()
+	digit := p.codepayDigit(code)
+	p.mu.Unlock()
+	switch digit {
 	case '3':
 		return 0, nil, apiErr(http.StatusForbidden, CodeNotEnough, "用户的零钱余额不足，请用户换卡支付")
 	case '4':
@@ -118,11 +157,12 @@ func (p *Platform) codepay(c *call) (int, any, *APIError) {
 		kind: "codepay", tradeType: "MICROPAY", appid: req.AppID, mchid: c.m.MchID,
 		description: req.Description, outTradeNo: req.OutTradeNo, attach: req.Attach, goodsTag: req.GoodsTag,
 		createTime: now, total: *req.Amount.Total, currency: "CNY", state: TradeStateUserPaying,
-		fingerprint: fp, pubKey: c.sig.pubKey, authCode: code,
+		// authCode keeps the chosen outcome in its last digit for advanceCodepay.
+		fingerprint: fp, pubKey: c.sig.pubKey, authCode: code[:17] + string(digit),
 	}
 	c.m.orders[o.outTradeNo] = o
 	p.log.Info("paysim codepay", "mchid", o.mchid, "out_trade_no", o.outTradeNo, "total", o.total)
-	if code[17] != '0' {
+	if digit != '0' {
 		return http.StatusAccepted, userPaying(), nil
 	}
 	_ = p.markPaid(c.m, o, "", now) // no notify_url: nothing to send

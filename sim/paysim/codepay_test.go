@@ -65,3 +65,23 @@ func TestCodepayOutcomes(t *testing.T) {
 	r = f.do("POST", "/v3/pay/transactions/out-trade-no/CP0005/reverse", map[string]string{"mchid": "1900009191"})
 	assert.Equal(t, CodeParamError, r.apiError(t).Code)
 }
+
+func TestCodepayOutcomeOption(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.p.SetCodepayOutcome(func(code string) CodepayOutcome {
+		if code == "134567890123456780" {
+			return CodepayNever // the digit alone would pay at once
+		}
+		return ""
+	})
+	r := f.do("POST", "/v3/pay/transactions/codepay", codepayBody("CPOPT1", "134567890123456780"))
+	require.Equal(t, http.StatusAccepted, r.status)
+	r = f.do("GET", "/v3/pay/transactions/out-trade-no/CPOPT1?mchid=1900009191", nil)
+	var tx Transaction
+	r.json(t, &tx)
+	assert.Equal(t, TradeStateUserPaying, tx.TradeState)
+	r = f.do("POST", "/v3/pay/transactions/codepay", codepayBody("CPOPT2", "134567890123456770"))
+	require.Equal(t, http.StatusOK, r.status, "other codes follow their digit")
+	f.p.SetCodepayOutcome(nil)
+}

@@ -66,7 +66,8 @@
 // complaint-notifications; payer_phone is encrypted with the merchant's key.
 // v3 付款码支付 follows the same auth_code last digits as API v2 below, with
 // 202 USERPAYING and, for a password, a payment after
-// [Options.MicropayUserPayingQueries] 查询订单 calls. Profit sharing finishes at
+// [Options.MicropayUserPayingQueries] 查询订单 calls, unless
+// [Platform.SetCodepayOutcome] chooses the outcome. Profit sharing finishes at
 // once, keeps to the default 30% ratio, and sends PROFITSHARING.SUCCESS to the
 // paid order's notify_url (standing in for the URL set on the merchant
 // platform).

@@ -9,16 +9,17 @@ import (
 // 付款码支付 v3, 消费者投诉2.0, 分账, 图片/视频上传), kept apart from the
 // payment state so the families stay in their own files. p.mu guards it.
 type extState struct {
-	transfers     map[string]map[string]*transferBill // mchid → out_bill_no
-	transfersByNo map[string]*transferBill            // transfer_bill_no
-	media         map[string]*mediaFile               // media_id
-	complaints    map[string]*complaint               // complaint_id
-	complaintList []*complaint
-	complaintURL  map[string]string                 // mchid → notify url
-	receivers     map[string]map[string]*psReceiver // mchid → type|account
-	psOrders      map[string]map[string]*psOrder    // mchid → out_order_no
-	psReturns     map[string]map[string]*psReturn   // mchid → out_return_no
-	psTxns        map[*order]*psTxn                 // paid order → shared/unfrozen
+	transfers      map[string]map[string]*transferBill // mchid → out_bill_no
+	transfersByNo  map[string]*transferBill            // transfer_bill_no
+	media          map[string]*mediaFile               // media_id
+	complaints     map[string]*complaint               // complaint_id
+	complaintList  []*complaint
+	complaintURL   map[string]string // mchid → notify url
+	codepayOutcome func(authCode string) CodepayOutcome
+	receivers      map[string]map[string]*psReceiver // mchid → type|account
+	psOrders       map[string]map[string]*psOrder    // mchid → out_order_no
+	psReturns      map[string]map[string]*psReturn   // mchid → out_return_no
+	psTxns         map[*order]*psTxn                 // paid order → shared/unfrozen
 }
 
 // ext returns the extension state, creating it on first use. p.mu is held.
