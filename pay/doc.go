@@ -48,10 +48,30 @@
 //   - Refunds (退款): CreateRefund, QueryRefund, ApplyAbnormalRefund.
 //   - Bills (账单): TradeBill, FundFlowBill, DownloadBill (streams, gunzips,
 //     checks SHA-1).
+//   - Counter payments (付款码支付): Codepay, ReverseOrder, and CodepayAndWait,
+//     which polls while the user enters a password and reverses an order
+//     that is not paid in time or whose wait is cancelled.
+//   - Transfers (商家转账, the 2025 transfer-bills API): CreateTransferBill
+//     (the payee's name encrypted for you), QueryTransferBill,
+//     QueryTransferBillByNo, CancelTransferBill, and MerchantTransferParams
+//     for wx.requestMerchantTransfer.
+//   - Complaints (消费者投诉2.0): ListComplaints and the Complaints iterator
+//     (any date span, 30-day windows, pages), GetComplaint,
+//     ComplaintPayerPhone, NegotiationHistory, RespondComplaint,
+//     CompleteComplaint, UpdateComplaintRefundProgress, the complaint notify
+//     URL, DownloadComplaintImage.
+//   - Media (图片/视频上传): UploadImage, UploadVideo, UploadComplaintImage,
+//     streamed from an io.ReadSeeker with type, size and SHA-256 checked first.
+//   - Profit sharing (分账): Add/DeleteProfitSharingReceiver,
+//     CreateProfitSharingOrder, QueryProfitSharingOrder,
+//     CreateProfitSharingReturn, QueryProfitSharingReturn,
+//     UnfreezeProfitSharing, ProfitSharingUnsplitAmount, ProfitSharingBill.
 //   - Sensitive fields (敏感信息加解密): EncryptSensitive, DecryptSensitive.
 //   - Notifications (支付通知 / 退款通知): ParseNotification and
-//     NewNotifyHandler; Notification.Transaction and Notification.Refund give
-//     typed events.
+//     NewNotifyHandler; Notification.Transaction, Refund, TransferBill,
+//     Complaint and ProfitSharing give typed events. A verified notification
+//     of any other kind still reaches the handler: read it with Plaintext or
+//     Decode.
 //
 // Errors from WeChat Pay are *APIError (code, message, detail, Request-ID);
 // bad arguments are *ArgumentError and bad configuration *ConfigError.

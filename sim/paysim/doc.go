@@ -37,6 +37,41 @@
 //	GET  /v3/certificates                                        下载平台证书
 //	GET  /sim/pay?prepay_id=   and   POST /sim/pay               simulated checkout
 //
+// and the merchant APIs of part two:
+//
+//	POST /v3/pay/transactions/codepay                            付款码支付
+//	POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse 撤销订单
+//	POST /v3/fund-app/mch-transfer/transfer-bills                发起转账 (商家转账)
+//	GET  /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}        商户单号查询转账单
+//	GET  /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no} 微信单号查询转账单
+//	POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel 撤销转账
+//	POST /v3/merchant/media/upload, /v3/merchant/media/video_upload 图片/视频上传
+//	POST /v3/merchant-service/images/upload                      商户上传反馈图片
+//	GET  /v3/merchant-service/images/{media_id}                  图片请求 (unsigned bytes)
+//	GET  /v3/merchant-service/complaints-v2[/{id}[/negotiation-historys]] 投诉单列表/详情/协商历史
+//	POST /v3/merchant-service/complaints-v2/{id}/response|complete|update-refund-progress
+//	POST|GET|PUT|DELETE /v3/merchant-service/complaint-notifications 投诉通知回调地址
+//	POST /v3/profitsharing/receivers/add|delete                  添加/删除分账接收方
+//	POST /v3/profitsharing/orders, GET /v3/profitsharing/orders/{out_order_no} 请求分账/查询分账结果
+//	POST /v3/profitsharing/orders/unfreeze                       解冻剩余资金
+//	POST /v3/profitsharing/return-orders, GET .../{out_return_no} 请求分账回退/查询回退结果
+//	GET  /v3/profitsharing/transactions/{transaction_id}/amounts 查询剩余待分金额
+//	GET  /v3/profitsharing/bills                                 申请分账账单
+//
+// Transfers wait in WAIT_USER_CONFIRM until the simulated payee confirms or
+// declines ([Platform.ConfirmTransfer], POST /sim/transfer/confirm), then
+// MCHTRANSFER.BILL.FINISHED goes to the bill's notify_url. Complaints are
+// filed by a paying user ([Platform.FileComplaint], POST /sim/complaint) and
+// notified (COMPLAINT.CREATE / COMPLAINT.STATE_CHANGE) to the URL set with
+// complaint-notifications; payer_phone is encrypted with the merchant's key.
+// v3 付款码支付 follows the same auth_code last digits as API v2 below, with
+// 202 USERPAYING and, for a password, a payment after
+// [Options.MicropayUserPayingQueries] 查询订单 calls, unless
+// [Platform.SetCodepayOutcome] chooses the outcome. Profit sharing finishes at
+// once, keeps to the default 30% ratio, and sends PROFITSHARING.SUCCESS to the
+// paid order's notify_url (standing in for the URL set on the merchant
+// platform).
+//
 // The simulated payer is [Platform.Pay] (or POST /sim/pay from a browser): it
 // marks the order paid and delivers the TRANSACTION.SUCCESS notification
 // (支付成功回调通知) to the order's notify_url, encrypted with AEAD_AES_256_GCM under

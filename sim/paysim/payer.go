@@ -80,6 +80,9 @@ func (p *Platform) markPaid(m *merchantState, o *order, openid string, now time.
 		body, url := p.v2PaymentNotification(m, o), o.notifyURL
 		return func() error { p.notifyV2(EventV2Payment, url, body); return nil }
 	}
+	if o.notifyURL == "" { // v3 付款码支付 has no notify_url either
+		return func() error { return nil }
+	}
 	view := o.view()
 	key, notifyURL, s := m.APIv3Key, o.notifyURL, p.notifySigner(o.pubKey)
 	return func() error {

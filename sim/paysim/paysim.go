@@ -188,6 +188,7 @@ type Platform struct {
 	prepay        map[string]orderRef
 	bills         map[string]*billFile
 	notifications []NotificationAttempt
+	extSt         *extState // part two, see ext.go
 }
 
 type merchantState struct {
@@ -391,6 +392,7 @@ func (p *Platform) routes() *http.ServeMux {
 	mux.HandleFunc("GET /sim/pay", p.checkoutPage)
 	mux.HandleFunc("POST /sim/pay", p.simPay)
 	p.routesV2(mux)
+	p.routesExt(mux)
 	mux.Handle("/v3/", p.api(func(*call) (int, any, *APIError) {
 		return 0, nil, apiErr(http.StatusNotFound, CodeNotFound, "接口不存在，请检查请求方法和URL")
 	}))

@@ -365,6 +365,7 @@ func (p *Platform) queryByOutTradeNo(c *call) (int, any, *APIError) {
 		return 0, nil, orderNotExist()
 	}
 	o.refresh(p.now())
+	p.advanceCodepay(c.m, o) // see codepay.go
 	return http.StatusOK, o.view(), nil
 }
 
