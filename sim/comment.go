@@ -109,8 +109,7 @@ func (s *Sim) PublishedArticles() []PublishedArticle {
 				continue
 			}
 			s.insight.mu.Lock()
-			t := s.insight.threads[threadKey(id, i)]
-			open := t != nil && t.open
+			open := s.threadLocked(id, i).open
 			s.insight.mu.Unlock()
 			out = append(out, PublishedArticle{MsgDataID: id, Index: i, Title: a.Title, URL: a.URL, CommentsOpen: open})
 		}
@@ -180,8 +179,8 @@ func (f *Follower) Comment(ctx context.Context, msgDataID int64, index int, cont
 	in := s.insight
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	t := in.threads[threadKey(msgDataID, index)]
-	if t == nil || !t.open {
+	t := s.threadLocked(msgDataID, index)
+	if !t.open {
 		return 0, ErrCommentsClosed
 	}
 	t.nextID++
@@ -219,13 +218,45 @@ func (s *Sim) thread(c *call, req *commentReq) (t *commentThread, unlock func(),
 	}
 	in := s.insight
 	in.mu.Lock()
-	k := threadKey(id, req.Index)
-	t = in.threads[k]
+	return s.threadLocked(id, req.Index), func() { in.mu.Unlock(); s.mu.Unlock() }, true
+}
+
+// threadLocked returns the comments of a published article, created on
+// first use: open when the article was published with need_open_comment.
+// s.mu and s.insight.mu held; the article exists.
+func (s *Sim) threadLocked(msgDataID int64, index int) *commentThread {
+	k := threadKey(msgDataID, index)
+	t := s.insight.threads[k]
 	if t == nil {
 		t = &commentThread{}
-		in.threads[k] = t
+		if p, ok := s.publishes[itoa(msgDataID)]; ok && index >= 0 && index < len(p.articles) {
+			t.open = p.articles[index].NeedOpenComment == 1
+		}
+		s.insight.threads[k] = t
 	}
-	return t, func() { in.mu.Unlock(); s.mu.Unlock() }, true
+	return t
+}
+
+// PublishArticle publishes one article at once, as the account's operator
+// would in the mp.weixin.qq.com backend (发表), with comments open when
+// openComments is set; it returns the article as 留言管理 addresses it.
+func (s *Sim) PublishArticle(title, content string, openComments bool) PublishedArticle {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	thumb := s.newMediaLocked("thumb", "thumb.jpg", []byte{0xFF, 0xD8, 0xFF, 0xD9}, true)
+	p := &publication{publishID: itoa(s.nextSeq() % 10000000000), articleID: randText(43), updated: s.now()}
+	a := article{Title: title, Content: content, ThumbMediaID: thumb.id, ThumbURL: thumb.url(s.URL)}
+	if openComments {
+		a.NeedOpenComment = 1
+	}
+	a.URL = s.URL + "/s?__biz=sim&mid=" + p.publishID + "&idx=1"
+	p.articles = []article{a}
+	p.deleted = []bool{false}
+	s.publishes[p.publishID] = p
+	s.articles[p.articleID] = p
+	s.pubOrder = append(s.pubOrder, p.articleID)
+	id, _ := parseInt64(p.publishID)
+	return PublishedArticle{MsgDataID: id, Index: 0, Title: title, URL: a.URL, CommentsOpen: openComments}
 }
 
 func (t *commentThread) find(c *call, id int64) (*simComment, bool) {

@@ -19,8 +19,11 @@ import (
 // are held, so that c.json can record a failed call's rid from handlers
 // that hold s.mu.
 type insightState struct {
-	mu       sync.Mutex
-	days     map[string]*dayStats // by China date
+	mu   sync.Mutex
+	days map[string]*dayStats // by China date
+	// ridMu guards rids and ridOrder alone: c.json records rids from
+	// handlers that may hold mu.
+	ridMu    sync.Mutex
 	rids     map[string]*ridRecord
 	ridOrder []string
 	// clear_quota and clear_quota/v2 share 10 resets a month.
@@ -221,14 +224,14 @@ func (c *call) withRID(b []byte) []byte {
 	rec := &ridRecord{InvokeTime: c.now.Unix(), CostInMs: int64(time.Since(c.start) / time.Millisecond),
 		RequestURL: redactedQuery(c.r.URL.Query()), RequestBody: string(c.reqBody), ResponseBody: string(out), ClientIP: ip}
 	in := c.s.insight
-	in.mu.Lock()
+	in.ridMu.Lock()
 	in.rids[rid] = rec
 	in.ridOrder = append(in.ridOrder, rid)
 	if len(in.ridOrder) > maxRIDs {
 		delete(in.rids, in.ridOrder[0])
 		in.ridOrder = in.ridOrder[1:]
 	}
-	in.mu.Unlock()
+	in.ridMu.Unlock()
 	return out
 }
 
@@ -236,8 +239,8 @@ func (c *call) withRID(b []byte) []byte {
 // answered, oldest first (the rids rid/get knows).
 func (s *Sim) FailedCalls() []string {
 	in := s.insight
-	in.mu.Lock()
-	defer in.mu.Unlock()
+	in.ridMu.Lock()
+	defer in.ridMu.Unlock()
 	return append([]string(nil), in.ridOrder...)
 }
 

@@ -232,13 +232,13 @@ func (s *Sim) handleRIDGet(c *call) {
 		return
 	}
 	in := s.insight
-	in.mu.Lock()
+	in.ridMu.Lock()
 	rec, ok := in.rids[req.RID]
 	var cp ridRecord
 	if ok {
 		cp = *rec
 	}
-	in.mu.Unlock()
+	in.ridMu.Unlock()
 	if !ok {
 		c.fail(76001)
 		return
