@@ -23,7 +23,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // TestEndToEndStatistics runs two days of simulated activity (follows,
@@ -36,7 +36,9 @@ func TestEndToEndStatistics(t *testing.T) {
 	clk := &clock{t: day1}
 	s, client := simtest.New(t, sim.Options{Clock: clk.Now}, mp.WithClock(clk.Now))
 	r := message.NewRouter()
-	r.Default(func(context.Context, message.Message) (message.Reply, error) { return message.TextReply{Content: "ok"}, nil })
+	r.Default(func(context.Context, message.Message) (message.Reply, error) {
+		return message.TextReply{Content: "ok"}, nil
+	})
 	srv, err := message.NewServer(message.Config{AppID: s.Account().AppID, Token: s.Account().Token}, r, message.WithClock(clk.Now))
 	require.NoError(t, err)
 	hs := httptest.NewServer(srv)
