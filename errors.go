@@ -67,6 +67,7 @@ const (
 	CodeJSONParseError        ErrorCode = 47001 // 解析 JSON/XML 内容错误
 	CodeAPIUnauthorized       ErrorCode = 48001 // api 功能未授权
 	CodeAPIBlocked            ErrorCode = 48004 // api 接口被封禁
+	CodeClearQuotaLimit       ErrorCode = 48006 // 清零调用次数达到上限 (clear_quota: 10 times a month)
 	CodeUserUnauthorized      ErrorCode = 50001 // 用户未授权该 api
 	CodeUserLimited           ErrorCode = 50002 // 用户受限
 )

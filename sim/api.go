@@ -57,7 +57,8 @@ type state struct {
 	eventSeq    int64
 	inboxSignal chan struct{}
 
-	surface surfaceState // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
+	surface surfaceState  // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
+	insight *insightState // statistics, rids, quota resets, comments (insight.go)
 }
 
 func (s *Sim) initState() {
@@ -84,6 +85,7 @@ func (s *Sim) initState() {
 	s.snsRefresh = map[string]*snsToken{}
 	s.subs = map[int]chan Event{}
 	s.inboxSignal = make(chan struct{})
+	s.insight = newInsightState()
 	s.industry = [2]int{1, 2}
 	s.templates = []*tmplMsg{{
 		ID:              DefaultTemplateID,
@@ -314,6 +316,9 @@ type call struct {
 	w   http.ResponseWriter
 	r   *http.Request
 	now time.Time
+	// start and body are recorded for rid/get (查询rid信息).
+	start   time.Time
+	reqBody []byte
 }
 
 type route struct {
@@ -448,7 +453,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	c := &call{s: s, w: w, r: r, now: s.now()}
+	c := &call{s: s, w: w, r: r, now: s.now(), start: time.Now()}
 	if !ok {
 		s.log.Debug("sim: unknown path", "path", path)
 		w.Header().Set("Content-Type", "application/json; encoding=utf-8")
@@ -490,6 +495,7 @@ func (c *call) json(v any) {
 	if err != nil {
 		b = []byte(`{"errcode":-1,"errmsg":"system error"}`)
 	}
+	b = c.withRID(b)
 	c.w.Header().Set("Content-Type", "application/json; encoding=utf-8")
 	_, _ = c.w.Write(b)
 }
@@ -502,6 +508,7 @@ func (c *call) decode(v any) bool {
 		c.fail(-1)
 		return false
 	}
+	c.reqBody = body
 	if len(bytes.TrimSpace(body)) == 0 {
 		c.fail(44002)
 		return false
@@ -515,11 +522,9 @@ func (c *call) decode(v any) bool {
 
 func (c *call) query(k string) string { return c.r.URL.Query().Get(k) }
 
-// useQuota counts a call against Options.DailyQuota; 45009 once exceeded.
+// useQuota counts a call (for quota/get); with Options.DailyQuota set,
+// 45009 once it is exceeded.
 func (s *Sim) useQuota(path string, now time.Time) int {
-	if s.opts.DailyQuota <= 0 {
-		return 0
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	day := now.Format("2006-01-02")
@@ -527,7 +532,7 @@ func (s *Sim) useQuota(path string, now time.Time) int {
 		s.quotaDay = day
 		clear(s.quota)
 	}
-	if s.quota[path] >= s.opts.DailyQuota {
+	if s.opts.DailyQuota > 0 && s.quota[path] >= s.opts.DailyQuota {
 		return 45009
 	}
 	s.quota[path]++
@@ -546,6 +551,10 @@ func (s *Sim) handleClearQuota(c *call) {
 	}
 	if !c.appIDMatches(req.AppID) {
 		c.fail(40013)
+		return
+	}
+	if code := s.useQuotaReset(c.now); code != 0 {
+		c.fail(code)
 		return
 	}
 	s.mu.Lock()

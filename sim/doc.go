@@ -46,6 +46,24 @@
 //     with a user picker and a consent form whose buttons are #allow and
 //     #deny), /sns/oauth2/access_token, refresh_token, /sns/userinfo,
 //     /sns/auth.
+//   - 基础接口 / openApi管理: getcallbackip and get_api_domain_ip (loopback
+//     addresses), callback/check (resolves and connects to the callback
+//     URL), openapi/quota/get and quota/clear (the calls counted today),
+//     clear_quota and clear_quota/v2 (10 resets a month, then 48006),
+//     openapi/rid/get (the failed calls it answered).
+//   - 数据统计: the /datacube/ reports of 用户分析, 消息分析, 接口分析 and the
+//     four 发表内容 reports, computed from what happened in the simulator by
+//     China date of Options.Clock: follows and unfollows (user_source from
+//     the subscribe scene), messages followers sent (by type and hour),
+//     pushes to the callback server (count, failures, time), comments.
+//     Spans and "end_date before today" are checked (61500, 61501).
+//   - 图文消息留言管理: comment/open, close, list, markelect, unmarkelect,
+//     delete, reply/add, reply/delete on published articles; followers
+//     comment with Follower.Comment (PublishArticle publishes as the
+//     operator would).
+//
+// Every answer with an errcode other than 0 carries " rid: …" at the end of
+// errmsg, as WeChat's do.
 //
 // Options.Pay, if set, is mounted under /v3/ (see sim/paysim).
 //

@@ -270,6 +270,7 @@ func (f *Follower) message(ctx context.Context, msgType string, fill func(x *xml
 			return nil, ErrBlacklisted
 		}
 		u.lastActive = now
+		f.s.recordMessageLocked(u, msgType, now)
 		x := f.s.header(u.openid, msgType, now)
 		fill(x, f.s.nextSeq())
 		return x.done(), nil
@@ -398,6 +399,7 @@ func (f *Follower) Unfollow(ctx context.Context) error {
 			return nil, ErrNotFollowing
 		}
 		u.subscribed = false
+		f.s.recordUnfollowLocked(u, now)
 		x := f.s.header(u.openid, "event", now)
 		x.cdata("Event", "unsubscribe")
 		return x.done(), nil
@@ -457,6 +459,7 @@ func (s *Sim) subscribeLocked(u *userState, now time.Time, scene string, q *qrCo
 	u.subscribeTime = now
 	u.subscribeScene = scene
 	u.lastActive = now
+	s.recordFollowLocked(u, now)
 	u.qrScene, u.qrSceneStr = 0, ""
 	if q != nil {
 		u.qrScene, u.qrSceneStr = q.sceneID, q.sceneStr
@@ -475,7 +478,9 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	if cb == "" {
 		return nil, ErrNoCallbackURL
 	}
+	start := time.Now()
 	reply, rerr := s.exchange(ctx, cb, openid, plain)
+	s.recordCallback(s.now(), time.Since(start), rerr != nil)
 	if rerr != nil && ctx.Err() != nil && !rerr.Timeout {
 		return nil, ctx.Err()
 	}

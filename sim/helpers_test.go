@@ -55,6 +55,14 @@ func do(t testing.TB, s *Sim, method, path string, q url.Values, body any) map[s
 	require.Equal(t, http.StatusOK, status, string(raw))
 	var out map[string]any
 	require.NoError(t, json.Unmarshal(raw, &out), string(raw))
+	// Failed calls carry "rid: …" in errmsg, like WeChat; the tests
+	// compare the message without it (and check it is there).
+	if msg, ok := out["errmsg"].(string); ok && errcode(out) != 0 {
+		i := strings.LastIndex(msg, " rid: ")
+		require.Positive(t, i, "errmsg %q carries a rid", msg)
+		out["errmsg"] = msg[:i]
+		out["rid"] = msg[i+len(" rid: "):]
+	}
 	return out
 }
 

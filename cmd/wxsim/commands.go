@@ -37,6 +37,7 @@ type cmdOptions struct {
 	CodeURL    string
 	Follow     bool
 	Interval   time.Duration
+	Article    string // comment --article (comments.go)
 }
 
 func userFlag(fs *flag.FlagSet, o *cmdOptions) {
