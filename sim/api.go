@@ -56,6 +56,7 @@ type state struct {
 	nextSub     int
 	eventSeq    int64
 	inboxSignal chan struct{}
+	cardSt      *cardState // 微信卡券 (sim/card.go), created lazily
 }
 
 func (s *Sim) initState() {
