@@ -48,8 +48,10 @@ func (s *Service) GetTicket(ctx context.Context) (*Ticket, error) {
 	return &t, nil
 }
 
+// fetchTicket is the token.Fetcher of the api_ticket. The expiry is judged
+// by the client's clock, the one the credential cache uses.
 func (s *Service) fetchTicket(ctx context.Context, _ bool) (token.Token, error) {
-	start := s.now()
+	start := s.c.Now()
 	t, err := s.GetTicket(ctx)
 	if err != nil {
 		return token.Token{}, err

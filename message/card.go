@@ -1,5 +1,7 @@
 package message
 
+import "strconv"
+
 // Card events (微信卡券 事件推送).
 const (
 	EventCardPassCheck            = "card_pass_check"
@@ -202,3 +204,19 @@ func init() {
 		},
 	})
 }
+
+// dedupSuffix identifies the object of a card event for de-duplication.
+func (e *CardCheck) dedupSuffix() string                { return e.CardID }
+func (e *UserGetCard) dedupSuffix() string              { return e.CardID + ":" + e.UserCardCode }
+func (e *UserGiftingCard) dedupSuffix() string          { return e.CardID + ":" + e.UserCardCode }
+func (e *UserDelCard) dedupSuffix() string              { return e.CardID + ":" + e.UserCardCode }
+func (e *UserConsumeCard) dedupSuffix() string          { return e.CardID + ":" + e.UserCardCode }
+func (e *UserPayFromPayCell) dedupSuffix() string       { return e.TransID }
+func (e *UserViewCard) dedupSuffix() string             { return e.CardID + ":" + e.UserCardCode }
+func (e *UserEnterSessionFromCard) dedupSuffix() string { return e.CardID + ":" + e.UserCardCode }
+func (e *UpdateMemberCard) dedupSuffix() string {
+	return e.CardID + ":" + e.UserCardCode + ":" + strconv.Itoa(e.ModifyBonus) + ":" + strconv.Itoa(e.ModifyBalance)
+}
+func (e *CardSkuRemind) dedupSuffix() string            { return e.CardID }
+func (e *CardPayOrder) dedupSuffix() string             { return e.OrderID }
+func (e *SubmitMembercardUserInfo) dedupSuffix() string { return e.CardID + ":" + e.UserCardCode }
