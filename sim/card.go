@@ -1628,13 +1628,26 @@ func (f *Follower) SubmitMemberCardForm(ctx context.Context, code string, fields
 	return ticket, err
 }
 
-// CardTitle returns a card's title and status, for tools showing QR codes.
-func (s *Sim) CardTitle(cardID string) (title, status string, ok bool) {
+
+// CardSummary describes one card of the account (卡券), for tools.
+type CardSummary struct {
+	CardID   string
+	Kind     string
+	Title    string
+	Brand    string
+	Status   string // CARD_STATUS_NOT_VERIFY, CARD_STATUS_VERIFY_OK, …
+	Quantity int    // stock left
+}
+
+// Cards lists the account's cards in creation order.
+func (s *Sim) Cards() []CardSummary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	card, found := s.cardsLocked().cards[cardID]
-	if !found {
-		return "", "", false
+	st := s.cardsLocked()
+	out := make([]CardSummary, 0, len(st.order))
+	for _, id := range st.order {
+		c := st.cards[id]
+		out = append(out, CardSummary{CardID: id, Kind: c.kind, Title: c.title, Brand: c.brand, Status: c.status, Quantity: c.quantity})
 	}
-	return card.title, card.status, true
+	return out
 }
