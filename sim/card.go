@@ -1628,7 +1628,6 @@ func (f *Follower) SubmitMemberCardForm(ctx context.Context, code string, fields
 	return ticket, err
 }
 
-
 // CardSummary describes one card of the account (卡券), for tools.
 type CardSummary struct {
 	CardID   string
