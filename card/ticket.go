@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strconv"
 	"time"
 
@@ -75,18 +74,29 @@ func (s *Service) InvalidateTicket(ctx context.Context, ticket string) error {
 // nonce_str) and chooseCard's cardSign (api_ticket, app_id, location_id,
 // times_tamp, nonce_str, card_id, card_type).
 func Sign(values ...string) string {
-	vs := make([]string, 0, len(values))
+	var arr [8]string
+	vs := arr[:0]
 	for _, v := range values {
-		if v != "" {
-			vs = append(vs, v)
+		if v == "" {
+			continue
 		}
+		// Insertion sort: at most seven values, no allocation.
+		i := len(vs)
+		vs = append(vs, v)
+		for ; i > 0 && vs[i-1] > v; i-- {
+			vs[i] = vs[i-1]
+		}
+		vs[i] = v
 	}
-	slices.Sort(vs)
-	h := sha1.New()
+	var buf [512]byte
+	b := buf[:0]
 	for _, v := range vs {
-		h.Write([]byte(v))
+		b = append(b, v...)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha1.Sum(b)
+	var out [40]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // NonceStr returns a random 16-character nonce (at most 32 allowed).
