@@ -12,8 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/card"
 	"github.com/wxkit/mp/internal/mptest"
+	"github.com/wxkit/mp/token"
 )
 
 // The worked example of 附录4 卡券签名: code=1434008071,
@@ -127,4 +129,27 @@ func TestConcurrentSignaturesOneTicketFetch(t *testing.T) {
 			assert.Equal(t, card.Sign(ticket, mptest.AppID, e.Timestamp, e.NonceStr, docCardID, "CASH"), e.Signature)
 		}
 	}
+}
+
+// TestTicketSharedStore: two processes (two clients) sharing a store fetch
+// the api_ticket once, and it lives apart from the jsapi_ticket key.
+func TestTicketSharedStore(t *testing.T) {
+	t.Parallel()
+	store := token.NewMemoryStore()
+	srv, svc1 := newService(t, mp.WithTokenStore(store))
+	var fetches atomic.Int32
+	srv.Handle("GET", "/cgi-bin/ticket/getticket", func(w http.ResponseWriter, r *http.Request) {
+		fetches.Add(1)
+		_, _ = w.Write(mptest.Fixture(t, "ticket.json"))
+	})
+	c2, err := mp.New(mp.Config{AppID: mptest.AppID, AppSecret: "APPSECRET"}, mp.WithHost(srv.URL+mptest.BasePath),
+		mp.WithTokenSource(mptest.StaticToken(mptest.AccessToken)), mp.WithTokenStore(store))
+	require.NoError(t, err)
+	svc2 := card.New(c2)
+	t1, err := svc1.APITicket(context.Background())
+	require.NoError(t, err)
+	t2, err := svc2.APITicket(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, t1, t2)
+	assert.Equal(t, int32(1), fetches.Load())
 }
