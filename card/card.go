@@ -614,15 +614,91 @@ func (s *Service) All(ctx context.Context, statuses ...string) iter.Seq2[string,
 }
 
 // UpdateRequest is the body of 更改卡券信息 (POST /card/update): the card id,
-// its kind and the fields to change, as the kind's object (base_info fields
-// such as logo_url, notice, description, color, service_phone,
-// location_id_list, custom URLs, date_info; member-card fields such as
-// background_pic_url, prerogative, supply_bonus, bonus_rule). Fields is
-// marshaled as is under the kind's key.
+// its kind and the fields to change under the kind's key. Fields is
+// usually a *CardUpdate; any other value is marshaled as is.
 type UpdateRequest struct {
 	CardID string
 	Kind   Kind
 	Fields any
+}
+
+// BaseInfoUpdate holds the base_info fields 更改卡券信息 can change; empty
+// fields are left as they are. Changing title, logo_url or brand_name sends
+// the card back to review.
+type BaseInfoUpdate struct {
+	LogoURL           string    `json:"logo_url,omitempty"`
+	Title             string    `json:"title,omitempty"`
+	Color             string    `json:"color,omitempty"`
+	Notice            string    `json:"notice,omitempty"`
+	Description       string    `json:"description,omitempty"`
+	ServicePhone      string    `json:"service_phone,omitempty"`
+	CodeType          CodeType  `json:"code_type,omitempty"`
+	DateInfo          *DateInfo `json:"date_info,omitempty"`
+	LocationIDList    []int64   `json:"location_id_list,omitempty"`
+	GetLimit          *int      `json:"get_limit,omitempty"`
+	CanShare          *bool     `json:"can_share,omitempty"`
+	CanGiveFriend     *bool     `json:"can_give_friend,omitempty"`
+	CenterTitle       string    `json:"center_title,omitempty"`
+	CenterSubTitle    string    `json:"center_sub_title,omitempty"`
+	CenterURL         string    `json:"center_url,omitempty"`
+	CustomURLName     string    `json:"custom_url_name,omitempty"`
+	CustomURL         string    `json:"custom_url,omitempty"`
+	CustomURLSubTitle string    `json:"custom_url_sub_title,omitempty"`
+	PromotionURLName  string    `json:"promotion_url_name,omitempty"`
+	PromotionURL      string    `json:"promotion_url,omitempty"`
+}
+
+// CardUpdate is the kind object of 更改卡券信息: base_info changes and, for
+// member cards, the member-card fields.
+type CardUpdate struct {
+	BaseInfo         *BaseInfoUpdate `json:"base_info,omitempty"`
+	BackgroundPicURL string          `json:"background_pic_url,omitempty"`
+	Prerogative      string          `json:"prerogative,omitempty"`
+	SupplyBonus      *bool           `json:"supply_bonus,omitempty"`
+	SupplyBalance    *bool           `json:"supply_balance,omitempty"`
+	BonusURL         string          `json:"bonus_url,omitempty"`
+	BalanceURL       string          `json:"balance_url,omitempty"`
+	ActivateURL      string          `json:"activate_url,omitempty"`
+	CustomField1     *CustomField    `json:"custom_field1,omitempty"`
+	CustomField2     *CustomField    `json:"custom_field2,omitempty"`
+	CustomField3     *CustomField    `json:"custom_field3,omitempty"`
+	CustomCell1      *CustomCell     `json:"custom_cell1,omitempty"`
+	BonusRule        *BonusRule      `json:"bonus_rule,omitempty"`
+	Discount         *int            `json:"discount,omitempty"`
+}
+
+func (u *CardUpdate) validate(op, p string) error {
+	if u.BaseInfo != nil {
+		b := u.BaseInfo
+		for _, f := range []struct {
+			name, v string
+			max     int
+		}{
+			{"logo_url", b.LogoURL, MaxLogoURLBytes}, {"title", b.Title, MaxTitleBytes}, {"notice", b.Notice, MaxNoticeBytes},
+			{"description", b.Description, MaxDescriptionBytes}, {"service_phone", b.ServicePhone, MaxServicePhone},
+			{"center_title", b.CenterTitle, 18}, {"custom_url_name", b.CustomURLName, 15}, {"promotion_url_name", b.PromotionURLName, 15},
+		} {
+			if err := checkBytes(op, p+".base_info."+f.name, f.v, f.max, false); err != nil {
+				return err
+			}
+		}
+		if b.Color != "" && !slices.Contains(Colors, b.Color) {
+			return verr(op, p+".base_info.color", strconv.Quote(b.Color)+" is not one of Color010..Color102")
+		}
+		if b.CodeType != "" && !slices.Contains(codeTypes, b.CodeType) {
+			return verr(op, p+".base_info.code_type", strconv.Quote(string(b.CodeType))+" is not a code type")
+		}
+		if b.GetLimit != nil && *b.GetLimit < 0 {
+			return verr(op, p+".base_info.get_limit", "must not be negative")
+		}
+	}
+	if err := checkBytes(op, p+".prerogative", u.Prerogative, MaxPrerogative, false); err != nil {
+		return err
+	}
+	if u.Discount != nil && (*u.Discount < 0 || *u.Discount > 99) {
+		return verr(op, p+".discount", strconv.Itoa(*u.Discount)+" is outside 0..99")
+	}
+	return nil
 }
 
 // MarshalJSON writes {"card_id": …, "<kind>": Fields}.
@@ -663,6 +739,14 @@ func (s *Service) Update(ctx context.Context, req *UpdateRequest) (sendCheck boo
 	}
 	if req.Fields == nil {
 		return false, verr(op, kindKey(req.Kind), "nothing to update")
+	}
+	if u, ok := req.Fields.(*CardUpdate); ok {
+		if u == nil {
+			return false, verr(op, kindKey(req.Kind), "nothing to update")
+		}
+		if err := u.validate(op, kindKey(req.Kind)); err != nil {
+			return false, err
+		}
 	}
 	var out struct {
 		SendCheck bool `json:"send_check"`

@@ -2,6 +2,7 @@ package card_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -186,4 +187,28 @@ func TestWindows(t *testing.T) {
 		n++
 	}
 	assert.Equal(t, 2, n)
+
+	srv2, svc2 := newService(t)
+	calls := 0
+	for _, p := range []struct{ path, fixture string }{
+		{"/datacube/getcardcardinfo", "datacube_getcardcardinfo.json"},
+		{"/datacube/getcardmembercardinfo", "datacube_getcardmembercardinfo.json"},
+		{"/datacube/getcardmembercarddetail", "datacube_getcardmembercarddetail.json"},
+	} {
+		srv2.Reply("POST", p.path, p.fixture, func(testing.TB, *http.Request, []byte) { calls++ })
+	}
+	ctx := context.Background()
+	for _, err := range svc2.AllCardInfo(ctx, "2015-01-01", "2015-04-15", 0, "") {
+		require.NoError(t, err)
+	}
+	for _, err := range svc2.AllMemberCardInfo(ctx, "2015-01-01", "2015-04-15", 0) {
+		require.NoError(t, err)
+	}
+	for _, err := range svc2.AllMemberCardDetail(ctx, "2015-01-01", "2015-04-15", "c") {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 6, calls)
+	for _, err := range svc2.AllMemberCardDetail(ctx, "2015-01-01", "2015-04-15", "") {
+		mptest.RequireValidation(t, err, "card_id")
+	}
 }

@@ -184,18 +184,18 @@ func Windows(begin, end string) iter.Seq2[[2]string, error] {
 	}
 }
 
-// AllBizUinInfo iterates over 卡券概况数据 of any range, one call per
-// 62-day window.
-func (s *Service) AllBizUinInfo(ctx context.Context, begin, end string, source int) iter.Seq2[BizUinStat, error] {
-	return func(yield func(BizUinStat, error) bool) {
+// allStats runs one statistics call per window of begin..end.
+func allStats[T any](begin, end string, call func(b, e string) ([]T, error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
 		for w, err := range Windows(begin, end) {
 			if err != nil {
-				yield(BizUinStat{}, err)
+				yield(zero, err)
 				return
 			}
-			list, err := s.BizUinInfo(ctx, w[0], w[1], source)
+			list, err := call(w[0], w[1])
 			if err != nil {
-				yield(BizUinStat{}, err)
+				yield(zero, err)
 				return
 			}
 			for _, x := range list {
@@ -205,4 +205,27 @@ func (s *Service) AllBizUinInfo(ctx context.Context, begin, end string, source i
 			}
 		}
 	}
+}
+
+// AllBizUinInfo iterates over 卡券概况数据 of any range, one call per
+// 62-day window.
+func (s *Service) AllBizUinInfo(ctx context.Context, begin, end string, source int) iter.Seq2[BizUinStat, error] {
+	return allStats(begin, end, func(b, e string) ([]BizUinStat, error) { return s.BizUinInfo(ctx, b, e, source) })
+}
+
+// AllCardInfo iterates over 免费券数据 of any range, one call per 62-day window.
+func (s *Service) AllCardInfo(ctx context.Context, begin, end string, source int, cardID string) iter.Seq2[CardStat, error] {
+	return allStats(begin, end, func(b, e string) ([]CardStat, error) { return s.CardInfo(ctx, b, e, source, cardID) })
+}
+
+// AllMemberCardInfo iterates over 会员卡概况数据 of any range, one call per
+// 62-day window.
+func (s *Service) AllMemberCardInfo(ctx context.Context, begin, end string, source int) iter.Seq2[MemberCardStat, error] {
+	return allStats(begin, end, func(b, e string) ([]MemberCardStat, error) { return s.MemberCardInfo(ctx, b, e, source) })
+}
+
+// AllMemberCardDetail iterates over 单张会员卡数据 of any range, one call per
+// 62-day window.
+func (s *Service) AllMemberCardDetail(ctx context.Context, begin, end, cardID string) iter.Seq2[MemberCardDetail, error] {
+	return allStats(begin, end, func(b, e string) ([]MemberCardDetail, error) { return s.MemberCardDetail(ctx, b, e, cardID) })
 }

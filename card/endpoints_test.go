@@ -41,6 +41,13 @@ func endpoints() []endpoint {
 					"base_info": map[string]any{"notice": "使用时向服务员出示此券"}, "supply_bonus": true,
 					"bonus_rule": card.BonusRule{CostMoneyUnit: 100, IncreaseBonus: 1}}})
 			}, false},
+		{"Update typed", "/card/update", `{"card_id":"ph_gmt7cUVrlRk8swPwx7aDyF-pg","member_card":{"base_info":{"notice":"使用时向服务员出示此券","get_limit":2,"can_share":false},"supply_bonus":true,"bonus_rule":{"cost_money_unit":100,"increase_bonus":1}}}`, "update.json",
+			func(ctx context.Context, s *card.Service) (any, error) {
+				no, yes := false, true
+				return s.Update(ctx, &card.UpdateRequest{CardID: "ph_gmt7cUVrlRk8swPwx7aDyF-pg", Kind: card.KindMemberCard, Fields: &card.CardUpdate{
+					BaseInfo:    &card.BaseInfoUpdate{Notice: "使用时向服务员出示此券", GetLimit: intp(2), CanShare: &no},
+					SupplyBonus: &yes, BonusRule: &card.BonusRule{CostMoneyUnit: 100, IncreaseBonus: 1}}})
+			}, false},
 		{"Delete", "/card/delete", `{"card_id":"pFS7Fjg8kV1IdDz01r4SQwMkuCKc"}`, ok,
 			func(ctx context.Context, s *card.Service) (any, error) {
 				return nil, s.Delete(ctx, "pFS7Fjg8kV1IdDz01r4SQwMkuCKc")
