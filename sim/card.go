@@ -343,7 +343,7 @@ func (s *Sim) reviewCard(id string, r CardReview) {
 	}
 	if r.Delay <= 0 {
 		if xml := decide(); xml != nil {
-			s.pushSystem("", xml)
+			s.pushSystem(s.acct.OriginalID, xml) // a platform push, in no follower's chat
 		}
 		return
 	}
@@ -352,7 +352,7 @@ func (s *Sim) reviewCard(id string, r CardReview) {
 		defer t.Stop()
 		<-t.C
 		if xml := decide(); xml != nil {
-			s.pushSystem("", xml)
+			s.pushSystem(s.acct.OriginalID, xml) // a platform push, in no follower's chat
 		}
 	})
 }
