@@ -55,19 +55,17 @@ func init() {
 		40056: "invalid serial code",
 		40071: "invalid card type",
 		40073: "invalid card id",
-		40075: "invalid encrypt code",
 		40078: "invalid card status",
 		40079: "invalid time",
 		40099: "invalid code, this code has consumed.",
 		40109: "code count exceed 100",
 		40122: "invalid quantity",
-		40127: "card has been deleted or user deleted",
+		40127: "card has been deleted or gifted",
 		41011: "missing required fields",
 		41012: "missing card id",
 		45021: "field length exceeds limit",
 		45031: "stock is zero",
 		45033: "user get card num limit",
-		61501: "date range error",
 	})
 }
 
@@ -830,7 +828,7 @@ func (s *Sim) handleCodeDecrypt(c *call) {
 	code, ok := s.cardsLocked().encrypted[req.EncryptCode]
 	s.mu.Unlock()
 	if !ok {
-		c.fail(40075)
+		c.fail(40056)
 		return
 	}
 	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "code": code})
@@ -1243,7 +1241,8 @@ func (s *Sim) handleMemberUpdateUser(c *call) {
 }
 
 // handleCardStats serves the card statistics (卡券数据统计): a window of at
-// most 62 days ending before today (UTC+8), else 61501.
+// most 62 days ending before today (UTC+8), else 61501 (date range error,
+// a 数据统计 errcode whose errmsg the datacube family registers).
 func (s *Sim) handleCardStats(kind string) func(*call) {
 	return func(c *call) {
 		var req struct {

@@ -205,7 +205,7 @@ func TestCardWalletAndCodes(t *testing.T) {
 	enc := bob.Wallet()[0].EncryptCode
 	dec := api(t, s, tok, "POST", "/card/code/decrypt", map[string]any{"encrypt_code": enc})
 	assert.Equal(t, ccode, dec["code"])
-	assert.Equal(t, 40075, errcode(api(t, s, tok, "POST", "/card/code/decrypt", map[string]any{"encrypt_code": "nope"})))
+	assert.Equal(t, 40056, errcode(api(t, s, tok, "POST", "/card/code/decrypt", map[string]any{"encrypt_code": "nope"})))
 	got := api(t, s, tok, "POST", "/card/code/get", map[string]any{"code": ccode, "check_consume": true})
 	assert.Equal(t, true, got["can_consume"])
 	assert.Equal(t, bob.OpenID(), got["openid"])
