@@ -128,6 +128,7 @@ type simCard struct {
 	created      time.Time
 	payCell      bool
 	selfConsume  bool
+	reminded     time.Time // last card_sku_remind
 }
 
 type simCode struct {
@@ -1441,6 +1442,29 @@ func (s *Sim) userGetCardXML(u *userState, sc *simCode, now time.Time, friend, o
 	return x.done()
 }
 
+// skuRemindThreshold is the stock under which a claim pushes
+// card_sku_remind (库存报警事件, default warning value 100), at most once
+// every 12 hours per card.
+const skuRemindThreshold = 100
+
+// skuRemind pushes card_sku_remind when a claim left the stock low.
+func (s *Sim) skuRemind(cardID string) {
+	s.mu.Lock()
+	card := s.cardsLocked().cards[cardID]
+	now := s.now()
+	if card == nil || card.quantity >= skuRemindThreshold || (!card.reminded.IsZero() && now.Sub(card.reminded) < 12*time.Hour) {
+		s.mu.Unlock()
+		return
+	}
+	card.reminded = now
+	x := s.header(s.acct.OriginalID, "event", now)
+	x.cdata("Event", "card_sku_remind")
+	x.cdata("CardId", cardID)
+	x.cdata("Detail", "the card's quantity is equal to "+itoa(int64(card.quantity)))
+	s.mu.Unlock()
+	s.pushSystem(s.acct.OriginalID, x.done())
+}
+
 // ClaimCard claims a card from a page (wx.addCard, 添加到卡包) with the
 // channel outerStr: the card enters the wallet and user_get_card is pushed.
 // It returns the new code with the developer's reply, if any.
@@ -1454,6 +1478,9 @@ func (f *Follower) ClaimCard(ctx context.Context, cardID, outerStr string) (stri
 		code = sc.code
 		return f.s.userGetCardXML(u, sc, now, "", ""), nil
 	})
+	if code != "" {
+		f.s.skuRemind(cardID)
+	}
 	return code, reply, err
 }
 
@@ -1488,6 +1515,7 @@ func (f *Follower) ClaimCardByQR(ctx context.Context, ticket string) ([]string, 
 		})
 		if code != "" {
 			codes = append(codes, code)
+			s.skuRemind(it.cardID)
 		}
 		if err != nil {
 			return codes, err

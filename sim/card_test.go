@@ -202,6 +202,9 @@ func TestCardWalletAndCodes(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = alice.ClaimCard(ctx(t), coupon, "")
 	require.ErrorIs(t, err, ErrCardOutOfStock)
+	s.WaitIdle()
+	p = dev.waitPush(func(p pushed) bool { return p.Msg["Event"] == "card_sku_remind" && p.Msg["CardId"] == coupon })
+	assert.Equal(t, "the card's quantity is equal to 0", p.Msg["Detail"])
 	enc := bob.Wallet()[0].EncryptCode
 	dec := api(t, s, tok, "POST", "/card/code/decrypt", map[string]any{"encrypt_code": enc})
 	assert.Equal(t, ccode, dec["code"])
