@@ -12,7 +12,7 @@
 // at once, shared through the client's store (memory or Redis).
 //
 //	cards := card.New(client)
-//	id, err := cards.Create(ctx, &card.Card{CardType: card.KindMemberCard, MemberCard: &card.MemberCardInfo{...}})
+//	id, err := cards.Create(ctx, &card.Card{CardType: card.KindMemberCard, MemberCard: &card.MemberCard{...}})
 //	qr, err := cards.CreateQRCode(ctx, card.SingleCardQR(id, "poster-1", 0))
 //	res, err := cards.UpdateUser(ctx, &card.UpdateUserRequest{CardID: id, Code: code, AddBonus: 18, RecordBonus: "消费¥18.00"})
 //
