@@ -110,6 +110,18 @@ func (s *MemoryDedupStore) Len() int {
 	return s.n
 }
 
+// dedupKeyOf is dedupKey plus, for events that carry one, the identity of
+// the object concerned (a card event's CardId and UserCardCode), so that two
+// distinct events of one user in the same second (the cards of one
+// QR_MULTIPLE_CARD scan) are not taken for retries of each other.
+func dedupKeyOf(m Message) string {
+	k := dedupKey(m.MessageHeader())
+	if d, ok := m.(interface{ dedupSuffix() string }); ok {
+		k += ":" + d.dedupSuffix()
+	}
+	return k
+}
+
 // dedupKey returns the key identifying a push: the MsgId for user messages,
 // FromUserName + CreateTime + Event + EventKey for events (and for messages
 // without a MsgId). ToUserName scopes keys to one account when a store is

@@ -383,7 +383,7 @@ func (s *Server) serveMessage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 
 	if s.dedup != nil {
-		seen, err := s.dedup.SeenBefore(ctx, dedupKey(h), s.dedupTTL)
+		seen, err := s.dedup.SeenBefore(ctx, dedupKeyOf(msg), s.dedupTTL)
 		if err != nil {
 			s.logger.LogAttrs(ctx, slog.LevelError, "message: dedup store failed; processing the message anyway",
 				slog.String("msg_type", h.MsgType), slog.Int64("msg_id", h.MsgID), slog.Any("err", err))

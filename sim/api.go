@@ -59,6 +59,7 @@ type state struct {
 
 	surface surfaceState  // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
 	insight *insightState // statistics, rids, quota resets, comments (insight.go)
+	cardSt  *cardState    // 微信卡券 (sim/card.go), created lazily
 }
 
 func (s *Sim) initState() {

@@ -12,8 +12,10 @@
 //     (安全模式: every callback and reply encrypted and signed),
 //  5. a template message (模板消息),
 //  6. logging in to the bot's web page through web authorization (网页授权),
-//  7. paying for an order with WeChat Pay (JSAPI), the payment notification
-//     verified and decrypted by the bot.
+//  7. claiming the shop's member card (会员卡) from its QR code,
+//  8. paying for an order with WeChat Pay (JSAPI), the payment notification
+//     verified and decrypted by the bot, which gives Alice points on her
+//     member card (更新会员信息) that her card wallet shows.
 //
 // It prints each step and exits 0, or prints the failing step and exits 1.
 // The story always runs against the simulator: it needs simulated
@@ -37,6 +39,7 @@ import (
 	"time"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/card"
 	"github.com/wxkit/mp/menu"
 	"github.com/wxkit/mp/message"
 	"github.com/wxkit/mp/oauth"
@@ -204,6 +207,28 @@ func run(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("oauth: the page does not know Alice: %q", page)
 	}
 
+	st.step("Alice claims the shop's member card from its QR code (会员卡, 创建二维码投放卡券)")
+	cards := card.New(client)
+	memberCard := &card.Card{CardType: card.KindMemberCard, MemberCard: &card.MemberCard{
+		Info: card.Info{BaseInfo: card.BaseInfo{LogoURL: "https://mmbiz.qpic.cn/logo.png", CodeType: card.CodeQRCode, BrandName: "wxkit咖啡",
+			Title: "会员卡", Color: "Color010", Notice: "结账时出示", Description: "每消费1元积1分",
+			DateInfo: card.DateInfo{Type: card.DatePermanent}, SKU: card.SKU{Quantity: 100}}},
+		Prerogative: "每消费1元积1分", AutoActivate: true, SupplyBonus: true}}
+	cardID, err := cards.Create(ctx, memberCard)
+	if err != nil {
+		return fmt.Errorf("card: %w", err)
+	}
+	platform.WaitIdle() // until the card passes review (card_pass_check)
+	cardQR, err := cards.CreateQRCode(ctx, card.SingleCardQR(cardID, "counter", 0))
+	if err != nil {
+		return fmt.Errorf("card: %w", err)
+	}
+	codes, err := alice.ClaimCardByQR(ctx, cardQR.Ticket)
+	if err != nil {
+		return fmt.Errorf("card: %w", err)
+	}
+	st.say("member card %s in Alice's wallet, code %s", cardID, codes[0])
+
 	st.step("Alice pays ¥18.00 for ORDER-42 with WeChat Pay (JSAPI下单 → 支付 → 支付通知)")
 	order, err := payClient.CreateJSAPIOrder(ctx, &pay.OrderRequest{
 		AppID: acct.AppID, Description: "Coffee ×1", OutTradeNo: "ORDER-42", NotifyURL: b.url + "/pay/notify",
@@ -225,6 +250,13 @@ func run(ctx context.Context, out io.Writer) error {
 	case tx := <-b.paid:
 		st.say("notification verified (RSA signature) and decrypted (AEAD_AES_256_GCM): %s %s, transaction %s, %d.%02d %s",
 			tx.OutTradeNo, tx.TradeState, tx.TransactionID, tx.Amount.Total/100, tx.Amount.Total%100, tx.Amount.Currency)
+		// One point per yuan on Alice's member card (更新会员信息).
+		if _, err := cards.UpdateUser(ctx, &card.UpdateUserRequest{CardID: cardID, Code: codes[0],
+			AddBonus: int(tx.Amount.Total / 100), RecordBonus: "ORDER-42"}); err != nil {
+			return fmt.Errorf("card: %w", err)
+		}
+		w := alice.Wallet()[0]
+		st.say("Alice's card wallet: %s %s, %d points", w.BrandName, w.Title, w.Bonus)
 	case <-ctx.Done():
 		return fmt.Errorf("pay: no payment notification: %w", ctx.Err())
 	}

@@ -24,7 +24,8 @@ func TestQuickstartStory(t *testing.T) {
 		"| 订单号：ORDER-42",
 		"you are logged in as o",
 		"ORDER-42 SUCCESS",
-		"All 8 steps passed.",
+		"Alice's card wallet: wxkit咖啡 会员卡, 18 points",
+		"All 9 steps passed.",
 	} {
 		assert.Contains(t, s, want)
 	}
