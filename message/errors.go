@@ -53,6 +53,11 @@ var (
 	// reply with no or too many articles.
 	ErrInvalidReply = errors.New("message: invalid reply")
 
+	// ErrFlowBusy: in a Router with flows, a message waited longer than
+	// the flow lock wait (WithFlowLockWait) or its context allowed for the
+	// previous message of the same user to be handled.
+	ErrFlowBusy = errors.New("message: flow busy: the previous message of this user is still being handled")
+
 	// ErrNotHandled may be returned by a flow step (FlowFunc) to let the
 	// Router route the message as if the user were not in a flow.
 	ErrNotHandled = errors.New("message: not handled")
