@@ -1,16 +1,20 @@
 package message_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -130,4 +134,94 @@ func serve(t testing.TB, s http.Handler, query string, body []byte) (int, string
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, req)
 	return w.Code, w.Body.String()
+}
+
+// TestSlowBodyIsCut: a client dribbling its body is cut off after the read
+// timeout with 408, without reaching the handler.
+func TestSlowBodyIsCut(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{}
+	srv, sink := newTestServer(t, message.Config{Token: testToken}, rec, message.WithReadTimeout(100*time.Millisecond))
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	require.NoError(t, err)
+	defer conn.Close()
+	require.NoError(t, conn.SetDeadline(time.Now().Add(20*time.Second))) // the test fails rather than hangs
+	_, err = io.WriteString(conn, "POST /wechat?"+plainQuery(testTS, nextNonce())+" HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<xml><ToUser")
+	require.NoError(t, err)
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	require.NoError(t, err, "the server answers without the rest of the body")
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestTimeout, resp.StatusCode)
+	assert.Empty(t, rec.got())
+	assert.Contains(t, strings.Join(sink.lines(), "\n"), "status=408")
+}
+
+// TestRetryOnError: with WithRetryOnError a failed push is answered 500
+// and forgotten, so that WeChat's retry runs the handler again.
+func TestRetryOnError(t *testing.T) {
+	t.Parallel()
+	var calls atomic.Int32
+	h := message.HandlerFunc(func(context.Context, message.Message) (message.Reply, error) {
+		if calls.Add(1) == 1 {
+			return nil, errors.New("db down")
+		}
+		return message.TextReply{Content: "done"}, nil
+	})
+	for _, retry := range []bool{false, true} {
+		calls.Store(0)
+		var opts []message.Option
+		if retry {
+			opts = append(opts, message.WithRetryOnError())
+		}
+		srv, _ := newTestServer(t, message.Config{Token: testToken}, h, opts...)
+		q := plainQuery(testTS, nextNonce())
+		code, resp, _ := do(t, srv, http.MethodPost, q, textPush(1, "x"))
+		code2, resp2, _ := do(t, srv, http.MethodPost, q, textPush(1, "x")) // WeChat's retry
+		if !retry {
+			assert.Equal(t, http.StatusOK, code)
+			assert.Equal(t, "success", string(resp))
+			assert.Equal(t, "success", string(resp2), "the default drops the retry")
+			assert.EqualValues(t, 1, calls.Load())
+			continue
+		}
+		assert.Equal(t, http.StatusInternalServerError, code)
+		assert.Equal(t, http.StatusOK, code2)
+		assert.Equal(t, "done", decodeReply(t, resp2).Content)
+		assert.EqualValues(t, 2, calls.Load())
+	}
+}
+
+// TestLateReplyFailedHook: a late reply whose delivery fails reaches the
+// hook with the message, the reply and the error.
+func TestLateReplyFailedHook(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	h := message.HandlerFunc(func(context.Context, message.Message) (message.Reply, error) {
+		<-release
+		return message.TextReply{Content: "late"}, nil
+	})
+	sender := newFakeSender()
+	sender.err = errors.New("45015: response out of time limit")
+	type failure struct {
+		m   message.Message
+		r   message.Reply
+		err error
+	}
+	got := make(chan failure, 1)
+	srv, _ := newTestServer(t, message.Config{Token: testToken}, h,
+		message.WithReplyDeadline(50*time.Millisecond), message.WithLateReply(sender),
+		message.WithLateReplyFailed(func(_ context.Context, m message.Message, r message.Reply, err error) {
+			got <- failure{m, r, err}
+		}))
+	_, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(7, "slow"))
+	assert.Equal(t, "success", string(resp))
+	close(release)
+	select {
+	case f := <-got:
+		assert.EqualValues(t, 7, f.m.MessageHeader().MsgID)
+		assert.Equal(t, message.TextReply{Content: "late"}, f.r)
+		assert.ErrorContains(t, f.err, "45015")
+	case <-time.After(10 * time.Second):
+		t.Fatal("hook not called")
+	}
 }

@@ -519,8 +519,14 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, buf []byte) ([
 		return readBody(r, buf, s.maxBody) // not supported (e.g. a recorder)
 	}
 	buf, err := readBody(r, buf, s.maxBody)
+	if err != nil {
+		// Leave the deadline: net/http would otherwise wait for the rest of
+		// the body to keep the connection. Close it instead.
+		w.Header().Set("Connection", "close")
+		return buf, err
+	}
 	_ = rc.SetReadDeadline(time.Time{})
-	return buf, err
+	return buf, nil
 }
 
 // plainBodyFits reports whether body may be processed under the plaintext
