@@ -183,3 +183,47 @@ func BenchmarkFloorSafeMode(b *testing.B) {
 	})
 	runBench(b, h, benchCases(b, true), "<xml><Encrypt>")
 }
+
+// BenchmarkFloorPlaintext is the stdlib-only floor of a plaintext text
+// echo: query parsing, SHA1 signature check, extraction of
+// FromUserName/ToUserName/Content with bytes.Index, the reply.
+func BenchmarkFloorPlaintext(b *testing.B) {
+	field := func(doc []byte, name string) []byte {
+		open := []byte("<" + name + "><![CDATA[")
+		i := bytes.Index(doc, open)
+		if i < 0 {
+			return nil
+		}
+		rest := doc[i+len(open):]
+		j := bytes.Index(rest, []byte("]]>"))
+		if j < 0 {
+			return nil
+		}
+		return rest[:j]
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			http.Error(w, "bad query", 400)
+			return
+		}
+		parts := []string{testToken, q.Get("timestamp"), q.Get("nonce")}
+		sort.Strings(parts)
+		sum := sha1.Sum([]byte(strings.Join(parts, "")))
+		if subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(q.Get("signature"))) != 1 {
+			http.Error(w, "forbidden", 403)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, "bad body", 400)
+			return
+		}
+		from, to, content := field(body, "FromUserName"), field(body, "ToUserName"), field(body, "Content")
+		w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+		_, _ = io.WriteString(w, "<xml><ToUserName><![CDATA["+string(from)+"]]></ToUserName><FromUserName><![CDATA["+
+			string(to)+"]]></FromUserName><CreateTime>"+strconv.FormatInt(time.Now().Unix(), 10)+
+			"</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA["+string(content)+"]]></Content></xml>")
+	})
+	runBench(b, h, benchCases(b, false), "<xml><ToUserName>")
+}

@@ -342,8 +342,15 @@ func (s *Server) serveVerify(w http.ResponseWriter, r *http.Request) {
 
 var successBody = []byte("success")
 
+// Header values shared by every response (net/http never modifies them;
+// Header.Add copies since len == cap).
+var (
+	textPlainType = []string{"text/plain; charset=utf-8"}
+	xmlType       = []string{"application/xml; charset=utf-8"}
+)
+
 func writeSuccess(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header()["Content-Type"] = textPlainType
 	_, _ = w.Write(successBody)
 }
 
@@ -504,7 +511,7 @@ func (s *Server) serveMessage(w http.ResponseWriter, r *http.Request) {
 		b.sealed = sealed[:0]
 		out = sealed
 	}
-	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header()["Content-Type"] = xmlType
 	_, _ = w.Write(out)
 }
 
@@ -514,8 +521,8 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, buf []byte) ([
 	if s.readTimeout <= 0 {
 		return readBody(r, buf, s.maxBody)
 	}
-	rc := http.NewResponseController(w)
-	if rc.SetReadDeadline(time.Now().Add(s.readTimeout)) != nil {
+	rc := readDeadliner(w)
+	if rc == nil || rc.SetReadDeadline(time.Now().Add(s.readTimeout)) != nil {
 		return readBody(r, buf, s.maxBody) // not supported (e.g. a recorder)
 	}
 	buf, err := readBody(r, buf, s.maxBody)
@@ -527,6 +534,22 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, buf []byte) ([
 	}
 	_ = rc.SetReadDeadline(time.Time{})
 	return buf, nil
+}
+
+// readDeadliner finds the SetReadDeadline of w or of the ResponseWriters it
+// wraps, like http.ResponseController but without allocating an error when
+// there is none.
+func readDeadliner(w http.ResponseWriter) interface{ SetReadDeadline(time.Time) error } {
+	for {
+		switch t := w.(type) {
+		case interface{ SetReadDeadline(time.Time) error }:
+			return t
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = t.Unwrap()
+		default:
+			return nil
+		}
+	}
 }
 
 // plainBodyFits reports whether body may be processed under the plaintext
