@@ -148,7 +148,7 @@ func BenchmarkFloorSafeMode(b *testing.B) {
 		enc := field(body, "Encrypt")
 		want := sign(testToken, ts, nonce, string(enc))
 		if subtle.ConstantTimeCompare([]byte(want), []byte(q.Get("msg_signature"))) != 1 {
-			http.Error(w, "forbidden", 403)
+			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
 		raw := make([]byte, base64.StdEncoding.DecodedLen(len(enc)))
@@ -211,7 +211,7 @@ func BenchmarkFloorPlaintext(b *testing.B) {
 		sort.Strings(parts)
 		sum := sha1.Sum([]byte(strings.Join(parts, "")))
 		if subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(q.Get("signature"))) != 1 {
-			http.Error(w, "forbidden", 403)
+			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
 		body, err := io.ReadAll(r.Body)
