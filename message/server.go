@@ -70,7 +70,20 @@ const (
 //
 // If the handler has not answered by the reply deadline, the Server answers
 // "success" at once and delivers the reply, when it comes, through the
-// customer-service API (see WithLateReply).
+// customer-service API (see WithLateReply). The handler runs on the
+// request's goroutine: at the deadline a timer writes the complete
+// "success" answer (with Content-Length) and flushes it, and ServeHTTP
+// returns once the handler has finished and its reply was delivered, so
+// that http.Server.Shutdown waits for late replies too.
+//
+// With an EncodingAESKey configured, plaintext pushes are refused (403,
+// ErrEncryptionRequired) unless WithAllowPlaintext is given: the plaintext
+// signature covers the Token, timestamp and nonce but not the body, so
+// anyone who saw one push URL (access logs keep query strings) could post
+// any body while its timestamp is fresh. In plaintext mode the Server
+// remembers each signature with the hash of its body in the DedupStore
+// and refuses the signature with another body (ErrSignatureReused); with
+// deduplication disabled (WithDedupStore(nil)) that check is off too.
 type Server struct {
 	token       string
 	env         *crypto.Envelope
