@@ -72,7 +72,8 @@ const (
 // "success" at once and delivers the reply, when it comes, through the
 // customer-service API (see WithLateReply). The handler runs on the
 // request's goroutine: at the deadline a timer writes the complete
-// "success" answer (with Content-Length) and flushes it, and ServeHTTP
+// "success" answer (with Content-Length and Connection: close, so that no
+// request queues behind it) and flushes it, and ServeHTTP
 // returns once the handler has finished and its reply was delivered, so
 // that http.Server.Shutdown waits for late replies too.
 //
@@ -655,6 +656,9 @@ func (c *call) expire() {
 		return
 	}
 	h := c.w.Header()
+	// ServeHTTP goes on until the handler returns: the next request must
+	// not queue behind it on this connection.
+	h.Set("Connection", "close")
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(len(successBody)))
 	_, _ = c.w.Write(successBody)

@@ -355,10 +355,15 @@ func TestLateReplyDeliveredThroughCustomerService(t *testing.T) {
 	srv, sink := newTestServer(t, message.Config{Token: testToken}, h,
 		message.WithReplyDeadline(50*time.Millisecond), message.WithLateReply(sender))
 	start := time.Now()
-	code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(1, "slow"))
+	httpResp, err := srv.Client().Post(srv.URL+"/wechat?"+plainQuery(testTS, nextNonce()), "text/xml", bytes.NewReader(textPush(1, "slow")))
+	require.NoError(t, err)
+	resp, err := io.ReadAll(httpResp.Body)
+	require.NoError(t, err)
+	httpResp.Body.Close()
 	elapsed := time.Since(start)
-	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, http.StatusOK, httpResp.StatusCode)
 	assert.Equal(t, "success", string(resp))
+	assert.True(t, httpResp.Close, "Connection: close: no request may queue behind the running handler")
 	assert.Less(t, elapsed, 2*time.Second)
 	close(release) // the request is over; the handler finishes now
 	select {
