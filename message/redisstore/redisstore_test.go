@@ -127,6 +127,14 @@ func TestDedupAcrossRetriesAndProcesses(t *testing.T) {
 	assert.EqualValues(t, 1, calls.Load())
 	assert.Contains(t, bodies[0], "<Content><![CDATA[hi]]></Content>")
 	assert.Equal(t, []string{"success", "success", "success"}, bodies[1:])
+
+	// Another body under the seen signature, on the other process: refused.
+	forged := strings.Replace(strings.Replace(body, "u1", "victim", 1), "<MsgId>77", "<MsgId>78", 1)
+	resp, err := http.Post(servers[1].URL+"/?"+q, "text/xml", strings.NewReader(forged))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.EqualValues(t, 1, calls.Load())
 }
 
 func TestFlowStore(t *testing.T) {
