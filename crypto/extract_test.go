@@ -23,7 +23,9 @@ func TestExtractEncrypt(t *testing.T) {
 		{"EncryptType is not Encrypt", `<xml><EncryptType>aes</EncryptType><Encrypt><![CDATA[real]]></Encrypt></xml>`, "real"},
 		{"space before closing bracket", `<xml><Encrypt ><![CDATA[real]]></Encrypt ></xml>`, "real"},
 		{"compatible mode", `<xml><ToUserName><![CDATA[gh]]></ToUserName><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[a]]b]]></Content><MsgId>1</MsgId><Encrypt><![CDATA[enc]]></Encrypt></xml>`, "enc"},
-		{"no root", `<Encrypt>x</Encrypt>`, "x"},
+		{"broken remainder", `<xml><Encrypt>x</Encrypt><MsgSignature><![CDATA[`, "x"},
+		{"nested elements are skipped", `<xml><a><Encrypt>no</Encrypt><b/></a><Encrypt>yes</Encrypt></xml>`, "yes"},
+		{"attributes with '>' are skipped", `<xml><a t="x>y"><Encrypt>no</Encrypt></a><Encrypt>yes</Encrypt></xml>`, "yes"},
 	}
 	for _, tc := range cases {
 		got, err := ExtractEncrypt([]byte(tc.body))
@@ -56,6 +58,14 @@ func TestExtractEncryptMalformed(t *testing.T) {
 		"<!-- <Encrypt>abc</Encrypt>",
 		"<? <Encrypt>abc</Encrypt>",
 		"<xml><Content><![CDATA[<Encrypt>abc</Encrypt>]]></Content></xml>",
+		// Agreement with encoding/xml (FuzzExtractEncryptMatchesEncodingXML):
+		"<Encrypt>abc</Encrypt>",                                  // the root, not a child of it
+		"<xml><a><Encrypt>abc</Encrypt></a></xml>",                // nested
+		"<xml><Encrypt>abc</Encrypt><Encrypt>def</Encrypt></xml>", // encoding/xml takes the last
+		"<xml><Encrypt a=\"1\">abc</Encrypt></xml>",
+		"<xml><Encrypt>a&amp;b</Encrypt></xml>",
+		"<xml><Encrypt><![CDATA[a\rb]]></Encrypt></xml>",
+		"<!DOCTYPE x [<!ENTITY e \"<Encrypt>abc</Encrypt>\">]><xml></xml>",
 	}
 	for _, b := range bodies {
 		got, err := ExtractEncrypt([]byte(b))

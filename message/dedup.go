@@ -20,6 +20,13 @@ type DedupStore interface {
 	SeenBefore(ctx context.Context, key string, ttl time.Duration) (bool, error)
 }
 
+// DedupForgetter is implemented by DedupStores that can drop a key again.
+// WithRetryOnError uses it to let WeChat's retry of a failed push run the
+// handler again; MemoryDedupStore and redisstore.DedupStore implement it.
+type DedupForgetter interface {
+	Forget(ctx context.Context, key string) error
+}
+
 // Default dedup settings.
 const (
 	DefaultDedupCapacity = 65536
@@ -102,6 +109,19 @@ func (s *MemoryDedupStore) evictHead() {
 	s.n--
 }
 
+// Forget implements DedupForgetter.
+func (s *MemoryDedupStore) Forget(_ context.Context, key string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i, ok := s.index[key]; ok {
+		// The ring slot stays until it reaches the old end; evictHead
+		// leaves the index alone once it points elsewhere.
+		s.entries[i].expires = 0
+		delete(s.index, key)
+	}
+	return nil
+}
+
 // Len returns the number of keys held (expired ones included until they
 // are evicted).
 func (s *MemoryDedupStore) Len() int {
@@ -122,16 +142,27 @@ func dedupKeyOf(m Message) string {
 	return k
 }
 
-// dedupKey returns the key identifying a push: the MsgId for user messages,
-// FromUserName + CreateTime + Event + EventKey for events (and for messages
-// without a MsgId). ToUserName scopes keys to one account when a store is
-// shared.
+// dedupKey returns the key identifying a push: the MsgId for user messages;
+// for events that carry a MsgID (TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH,
+// ...) the sender, event and MsgID, since several such results for one user
+// can share a CreateTime; FromUserName + CreateTime + Event + EventKey for
+// other events (and for messages without a MsgId). ToUserName scopes keys
+// to one account when a store is shared.
 func dedupKey(h *Header) string {
 	var arr [160]byte
 	b := arr[:0]
 	b = append(b, h.ToUserName...)
-	if h.MsgType != MsgTypeEvent && h.MsgID != 0 {
+	switch {
+	case h.MsgType != MsgTypeEvent && h.MsgID != 0:
 		b = append(b, ":m:"...)
+		b = strconv.AppendInt(b, h.MsgID, 10)
+		return string(b)
+	case h.MsgID != 0:
+		b = append(b, ":j:"...)
+		b = append(b, h.FromUserName...)
+		b = append(b, ':')
+		b = append(b, h.Event...)
+		b = append(b, ':')
 		b = strconv.AppendInt(b, h.MsgID, 10)
 		return string(b)
 	}

@@ -17,16 +17,24 @@
 //
 //   - verifies the signature (signature, or msg_signature in safe mode)
 //     and the timestamp window BEFORE reading or parsing the body: 403
-//     otherwise; bodies over the limit get 413, undecodable ones 400, other
-//     methods than GET/POST 405 (all logged through log/slog, off by
-//     default; see the sentinel errors);
+//     otherwise; bodies over the limit get 413, bodies not received within
+//     the read timeout 408, undecodable ones 400, other methods than
+//     GET/POST 405 (all logged at Warn through slog.Default(), or the
+//     logger of WithLogger, with the reason and never a secret or the body;
+//     see the sentinel errors);
+//   - refuses plaintext pushes once an EncodingAESKey is configured (the
+//     plaintext signature covers the token, timestamp and nonce but not the
+//     body; WithAllowPlaintext accepts them during a migration), and in
+//     plaintext mode refuses a signature already used, within the
+//     timestamp window, for another body (ErrSignatureReused);
 //   - answers the URL verification GET (验证服务器地址的有效性) by echoing echostr;
 //   - decodes the push into a typed value (*Text, *Image, *Subscribe,
 //     *Click, ... or *Unknown) with a small allocation-lean scanner instead
 //     of encoding/xml;
 //   - drops WeChat's retries of a push it already handled (消息排重) through
 //     a DedupStore (in memory by default, Redis in message/redisstore),
-//     answering them "success";
+//     answering them "success": by MsgId (events with a MsgID too, such as
+//     TEMPLATESENDJOBFINISH), else by sender, CreateTime and event;
 //   - runs the Handler and writes its Reply as XML, encrypted and signed in
 //     safe mode, or "success" for a nil reply.
 //
@@ -34,8 +42,12 @@
 // after the reply deadline (4.5 s by default), the Server answers "success"
 // at once and, when the handler finishes, delivers its reply through the
 // customer-service API (客服消息) of the CustomerSender given to
-// WithLateReply (the customer package's *customer.Service). A handler
-// panic is recovered, logged and answered "success".
+// WithLateReply (the customer package's *customer.Service); a failed
+// delivery is logged and reported to WithLateReplyFailed. A handler error
+// or panic is logged at Warn and answered "success": WeChat's retries are
+// then dropped as duplicates, unless WithRetryOnError (for idempotent
+// handlers) answers 500 and forgets the push so that the retry runs the
+// handler again.
 //
 // # Router and flows
 //
@@ -45,7 +57,9 @@
 // multi-step conversations: a handler starts a flow for the user, whose
 // next messages go to the flow's step function until it ends or expires;
 // the state lives in a FlowStore (in memory by default, Redis in
-// message/redisstore).
+// message/redisstore). The messages of one user are handled one at a
+// time, in process and, with redisstore's FlowStore, across processes, so
+// that each step sees the state the previous one left.
 //
 //	r := message.NewRouter()
 //	billing := r.Flow("billing", func(ctx context.Context, s *message.Session, m message.Message) (message.Reply, error) {

@@ -28,9 +28,22 @@ var (
 	// ErrMalformedMessage: the XML or the ciphertext cannot be decoded (400).
 	ErrMalformedMessage = errors.New("message: malformed message")
 
-	// ErrEncryptionRequired: a plaintext push reached a Server created
-	// WithRequireEncryption (403).
+	// ErrEncryptionRequired: a plaintext push reached a Server with an
+	// EncodingAESKey, created without WithAllowPlaintext (403).
 	ErrEncryptionRequired = errors.New("message: plaintext push refused: encryption required")
+
+	// ErrSignatureReused: a plaintext push came with a signature
+	// (signature + timestamp + nonce) already used, within the timestamp
+	// window, for a different body (403). The plaintext signature does not
+	// cover the body: this is someone replaying a seen push URL with a body
+	// of their own. The same body again is WeChat's retry and is accepted
+	// (then deduplicated).
+	ErrSignatureReused = errors.New("message: plaintext push refused: signature already used for another body")
+
+	// ErrNoCustomerSender is what WithLateReplyFailed is given when a late
+	// reply could not be delivered because no CustomerSender is configured
+	// (WithLateReply).
+	ErrNoCustomerSender = errors.New("message: late reply dropped: no CustomerSender configured")
 
 	// ErrEncryptionNotConfigured: an encrypted push (encrypt_type=aes)
 	// arrived but the Config has no EncodingAESKey (400).
@@ -39,6 +52,11 @@ var (
 	// ErrInvalidReply reports a reply that cannot be sent, such as a news
 	// reply with no or too many articles.
 	ErrInvalidReply = errors.New("message: invalid reply")
+
+	// ErrFlowBusy: in a Router with flows, a message waited longer than
+	// the flow lock wait (WithFlowLockWait) or its context allowed for the
+	// previous message of the same user to be handled.
+	ErrFlowBusy = errors.New("message: flow busy: the previous message of this user is still being handled")
 
 	// ErrNotHandled may be returned by a flow step (FlowFunc) to let the
 	// Router route the message as if the user were not in a flow.

@@ -3,6 +3,7 @@ package message
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"maps"
 	"sync"
@@ -23,6 +24,15 @@ type FlowStore interface {
 	LoadFlow(ctx context.Context, key string) (st FlowState, ok bool, err error)
 	SaveFlow(ctx context.Context, key string, st FlowState, ttl time.Duration) error
 	DeleteFlow(ctx context.Context, key string) error
+}
+
+// FlowLocker is implemented by FlowStores shared by several processes
+// (such as redisstore.FlowStore) to serialize the steps of one user across
+// them. LockFlow waits, until ctx is done, for the lock of key and returns
+// the function releasing it; the lock must only be released by its owner
+// and must expire on its own if the owner dies.
+type FlowLocker interface {
+	LockFlow(ctx context.Context, key string) (unlock func(), err error)
 }
 
 // FlowFunc handles one message of a user who is in a flow. s.Step tells
@@ -116,6 +126,102 @@ func (f *Flow) Stop(ctx context.Context, m Message) error {
 type sessionCtxKey struct{}
 
 func flowKey(h *Header) string { return h.ToUserName + ":" + h.FromUserName }
+
+// lockFlow serializes the messages of one user in a Router with flows: in
+// process always, and across processes when the store is a FlowLocker.
+// Waiting is bounded by ctx and the Router's flow lock wait.
+func (r *Router) lockFlow(ctx context.Context, key string) (func(), error) {
+	unlock := r.locks.tryLock(key)
+	if unlock == nil || r.storeLocker != nil {
+		if r.flowLockWait > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, r.flowLockWait)
+			defer cancel()
+		}
+	}
+	if unlock == nil {
+		var err error
+		if unlock, err = r.locks.lock(ctx, key); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrFlowBusy, err)
+		}
+	}
+	if r.storeLocker == nil {
+		return unlock, nil
+	}
+	storeUnlock, err := r.storeLocker.LockFlow(ctx, key)
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("%w: %w", ErrFlowBusy, err)
+	}
+	return func() { storeUnlock(); unlock() }, nil
+}
+
+// keyedMutex is a mutex per key whose waits can be canceled. An entry
+// lives while a goroutine holds or waits for its key, so memory is bounded
+// by the messages in flight.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	ch   chan struct{} // holds a token while locked
+	refs int           // holders and waiters
+}
+
+func (k *keyedMutex) acquire(key string) *keyLock {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.m == nil {
+		k.m = map[string]*keyLock{}
+	}
+	l := k.m[key]
+	if l == nil {
+		l = &keyLock{ch: make(chan struct{}, 1)}
+		k.m[key] = l
+	}
+	l.refs++
+	return l
+}
+
+func (k *keyedMutex) release(key string, l *keyLock) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if l.refs--; l.refs == 0 {
+		delete(k.m, key)
+	}
+}
+
+// tryLock locks key if it is free, or returns nil.
+func (k *keyedMutex) tryLock(key string) func() {
+	l := k.acquire(key)
+	select {
+	case l.ch <- struct{}{}:
+		return func() { <-l.ch; k.release(key, l) }
+	default:
+		k.release(key, l)
+		return nil
+	}
+}
+
+// lock waits for key until ctx is done.
+func (k *keyedMutex) lock(ctx context.Context, key string) (func(), error) {
+	l := k.acquire(key)
+	select {
+	case l.ch <- struct{}{}:
+		return func() { <-l.ch; k.release(key, l) }, nil
+	case <-ctx.Done():
+		k.release(key, l)
+		return nil, context.Cause(ctx)
+	}
+}
+
+// len returns the number of keys held or waited for (tests).
+func (k *keyedMutex) len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.m)
+}
 
 // runFlow sends m to the sender's active flow, if any.
 func (r *Router) runFlow(ctx context.Context, m Message) (Reply, error, bool) {

@@ -9,8 +9,8 @@ import (
 )
 
 // Handler handles one push and returns the passive reply (nil for none).
-// An error is logged by the Server and answered with "success"; the reply
-// is then ignored.
+// An error is logged by the Server and answered with "success" (or 500
+// with WithRetryOnError); the reply is then ignored.
 //
 // ctx carries the values of the request context but is not canceled when
 // the HTTP request ends: if the handler misses the reply deadline the

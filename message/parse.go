@@ -69,6 +69,13 @@ func parseString(s string) (Message, error) {
 		if kind == elemClose {
 			return nil, malformed("unexpected end tag", i)
 		}
+		for j := range fs {
+			// Readers disagree on which of two FromUserName to believe
+			// (encoding/xml takes the last, DOM samples the first): refuse.
+			if fs[j].name == f.name {
+				return nil, malformed("repeated element <"+f.name+">", i)
+			}
+		}
 		fs = append(fs, f)
 		i = next
 	}
@@ -221,6 +228,9 @@ func nextElem(s string, i, depth int) (f field, next, kind int, err error) {
 		}
 		text := s[q : q+t]
 		q += t
+		if strings.IndexByte(text, '\r') >= 0 {
+			simple = false // line ends to normalize
+		}
 		if text != "" && !allSpace(text) {
 			sections++
 			one = text
@@ -235,6 +245,9 @@ func nextElem(s string, i, depth int) (f field, next, kind int, err error) {
 				return f, i, elemOK, malformed("unterminated CDATA section", q)
 			}
 			one = s[q+len(cdataStart) : q+len(cdataStart)+e]
+			if strings.IndexByte(one, '\r') >= 0 {
+				simple = false
+			}
 			sections++
 			q += len(cdataStart) + e + len(cdataEnd)
 		case strings.HasPrefix(s[q:], "<!--"):
@@ -250,7 +263,7 @@ func nextElem(s string, i, depth int) (f field, next, kind int, err error) {
 				return f, i, elemOK, err
 			}
 			switch {
-			case sections == 0:
+			case sections == 0 && simple:
 				// Empty or whitespace only: keep whitespace-only text.
 				f.val = s[c:q]
 			case sections == 1 && simple:
@@ -290,9 +303,11 @@ func allSpace(s string) bool {
 	return true
 }
 
-// leafSlow decodes leaf content made of several sections: CDATA is taken
-// verbatim, text has its references decoded, comments are dropped, and
-// whitespace-only text is dropped when the content has CDATA.
+// leafSlow decodes leaf content made of several sections, or needing
+// decoding: CDATA is taken verbatim, text has its references decoded,
+// comments are dropped, whitespace-only text is dropped when the content
+// has CDATA, and line ends (CR LF, CR) become LF everywhere but in
+// character references, as XML 1.0 §2.11 says.
 func leafSlow(s string, base int) (string, error) {
 	hasCDATA := strings.Contains(s, cdataStart)
 	var b strings.Builder
@@ -314,7 +329,7 @@ func leafSlow(s string, base int) (string, error) {
 		}
 		if strings.HasPrefix(s[q:], cdataStart) {
 			e := strings.Index(s[q+len(cdataStart):], cdataEnd)
-			b.WriteString(s[q+len(cdataStart) : q+len(cdataStart)+e])
+			writeLines(&b, s[q+len(cdataStart):q+len(cdataStart)+e])
 			q += len(cdataStart) + e + len(cdataEnd)
 		} else { // comment; validated by the caller
 			e := strings.Index(s[q+4:], "-->")
@@ -329,10 +344,10 @@ func unescape(b *strings.Builder, text string, base int) error {
 	for {
 		a := strings.IndexByte(text, '&')
 		if a < 0 {
-			b.WriteString(text)
+			writeLines(b, text)
 			return nil
 		}
-		b.WriteString(text[:a])
+		writeLines(b, text[:a])
 		text = text[a:]
 		sc := strings.IndexByte(text, ';')
 		if sc < 0 || sc > 12 {
@@ -359,6 +374,20 @@ func unescape(b *strings.Builder, text string, base int) error {
 		}
 		text = text[sc+1:]
 		base += a + sc + 1
+	}
+}
+
+// writeLines writes s with its line ends normalized to LF.
+func writeLines(b *strings.Builder, s string) {
+	for {
+		i := strings.IndexByte(s, '\r')
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteByte('\n')
+		s = strings.TrimPrefix(s[i+1:], "\n")
 	}
 }
 

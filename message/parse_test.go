@@ -2,6 +2,7 @@ package message_test
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -216,12 +217,39 @@ func TestParseDoesNotAlias(t *testing.T) {
 	assert.Equal(t, "this is a test", m.(*message.Text).Content)
 }
 
+// TestParseRefusesRepeatedRootElements: readers disagree on which of two
+// FromUserName to believe (encoding/xml takes the last, DOM samples the
+// first), so a push repeating a root element is malformed.
+func TestParseRefusesRepeatedRootElements(t *testing.T) {
+	t.Parallel()
+	_, err := message.Parse([]byte(`<xml><MsgType>text</MsgType><FromUserName>a</FromUserName><FromUserName>b</FromUserName></xml>`))
+	assert.ErrorIs(t, err, message.ErrMalformedMessage)
+	assert.ErrorContains(t, err, "repeated element <FromUserName>")
+}
+
+// TestParseNormalizesLineEnds: CR LF and CR become LF, as XML 1.0 says and
+// encoding/xml does; a character reference &#13; stays a CR.
+func TestParseNormalizesLineEnds(t *testing.T) {
+	t.Parallel()
+	for doc, want := range map[string]string{
+		"<xml><MsgType>text</MsgType><Content>a\r\nb\rc</Content></xml>":          "a\nb\nc",
+		"<xml><MsgType>text</MsgType><Content><![CDATA[a\r\nb]]></Content></xml>": "a\nb",
+		"<xml><MsgType>text</MsgType><Content>a&#13;\r\n&amp;</Content></xml>":    "a\r\n&",
+		"<xml><MsgType>text</MsgType><Content> <!--x--> </Content></xml>":         "  ",
+		"<xml><MsgType>text</MsgType><Content>\r\n</Content></xml>":               "\n",
+	} {
+		m, err := message.Parse([]byte(doc))
+		require.NoError(t, err, doc)
+		assert.Equal(t, want, m.(*message.Text).Content, "%q", doc)
+	}
+}
+
 func TestParseLargeDocument(t *testing.T) {
 	t.Parallel()
 	var sb strings.Builder
 	sb.WriteString("<xml><MsgType>text</MsgType>")
-	for range 100 {
-		sb.WriteString("<Extra>1</Extra>")
+	for i := range 100 {
+		sb.WriteString("<Extra" + strconv.Itoa(i) + ">1</Extra" + strconv.Itoa(i) + ">")
 	}
 	sb.WriteString("<Content>last</Content></xml>")
 	m, err := message.Parse([]byte(sb.String()))

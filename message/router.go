@@ -25,6 +25,13 @@ import (
 //  3. Handle by MsgType ("text", "image", ..., "event");
 //  4. Default;
 //  5. otherwise no reply ("success").
+//
+// In a Router with flows the messages of one user are handled one at a
+// time (in process, and across processes when the FlowStore is a
+// FlowLocker such as redisstore.FlowStore), so that overlapping messages —
+// a slow step, quick typing — each see the flow state the previous one
+// left; a message that cannot get its turn within WithFlowLockWait fails
+// with ErrFlowBusy.
 type Router struct {
 	byType      map[string]Handler
 	byEvent     map[string]Handler
@@ -37,10 +44,13 @@ type Router struct {
 	middleware  []Middleware
 	chain       Handler
 
-	flows     map[string]*Flow
-	flowStore FlowStore
-	flowTTL   time.Duration
-	logger    *slog.Logger
+	flows        map[string]*Flow
+	flowStore    FlowStore
+	storeLocker  FlowLocker // flowStore, if it is one
+	flowTTL      time.Duration
+	flowLockWait time.Duration
+	locks        keyedMutex
+	logger       *slog.Logger
 }
 
 type eventPrefixRoute struct {
@@ -82,6 +92,18 @@ func WithFlowTTL(d time.Duration) RouterOption {
 	}
 }
 
+// WithFlowLockWait bounds how long a message waits for the previous
+// message of the same user to be handled (default DefaultFlowLockWait); it
+// then fails with ErrFlowBusy. d <= 0 waits as long as the handler's
+// context allows.
+func WithFlowLockWait(d time.Duration) RouterOption {
+	return func(r *Router) { r.flowLockWait = d }
+}
+
+// DefaultFlowLockWait is how long a message of a user waits by default for
+// the user's previous message to be handled, in a Router with flows.
+const DefaultFlowLockWait = 10 * time.Second
+
 // WithRouterLogger sets the logger for flow-store failures (default:
 // discard).
 func WithRouterLogger(l *slog.Logger) RouterOption {
@@ -94,13 +116,14 @@ const DefaultFlowTTL = 10 * time.Minute
 // NewRouter returns an empty Router.
 func NewRouter(opts ...RouterOption) *Router {
 	r := &Router{
-		byType:     map[string]Handler{},
-		byEvent:    map[string]Handler{},
-		byEventKey: map[[2]string]Handler{},
-		keywords:   map[string]Handler{},
-		flows:      map[string]*Flow{},
-		flowTTL:    DefaultFlowTTL,
-		logger:     orDiscard(nil),
+		byType:       map[string]Handler{},
+		byEvent:      map[string]Handler{},
+		byEventKey:   map[[2]string]Handler{},
+		keywords:     map[string]Handler{},
+		flows:        map[string]*Flow{},
+		flowTTL:      DefaultFlowTTL,
+		flowLockWait: DefaultFlowLockWait,
+		logger:       orDiscard(nil),
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -110,6 +133,7 @@ func NewRouter(opts ...RouterOption) *Router {
 	if r.flowStore == nil {
 		r.flowStore = NewMemoryFlowStore(0)
 	}
+	r.storeLocker, _ = r.flowStore.(FlowLocker)
 	r.chain = HandlerFunc(r.dispatch)
 	return r
 }
@@ -175,7 +199,15 @@ func (r *Router) ServeMessage(ctx context.Context, m Message) (Reply, error) {
 }
 
 func (r *Router) dispatch(ctx context.Context, m Message) (Reply, error) {
-	if len(r.flows) > 0 {
+	if h := m.MessageHeader(); len(r.flows) > 0 && h.FromUserName != "" {
+		// One message of a user at a time, so that a step sees the state
+		// the previous message left (and a Start in a route is not
+		// overtaken by the next message).
+		unlock, err := r.lockFlow(ctx, flowKey(h))
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		if reply, err, handled := r.runFlow(ctx, m); handled {
 			return reply, err
 		}

@@ -73,13 +73,13 @@ func TestAllTypesAllModes(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{reply: okReply}
 			// The samples share MsgIds: deduplication would drop them.
-			srv, _ := newTestServer(t, safeConfig(), rec, message.WithDedupStore(nil))
+			srv, _ := newTestServer(t, safeConfig(), rec, message.WithDedupStore(nil), message.WithAllowPlaintext())
 			for name, want := range fixtures() {
 				plain := readFixture(t, name)
 				var q string
 				var body []byte
 				if mode == "plaintext" {
-					q, body = plainQuery(testTS, testNonce), plain
+					q, body = plainQuery(testTS, nextNonce()), plain
 				} else {
 					q, body = encryptPush(t, plain, testTS, testNonce, mode == "compatible")
 				}
@@ -139,7 +139,7 @@ func (s *readSpy) Read(p []byte) (int, error) { s.read.Store(true); return s.r.R
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{reply: okReply}
-	srv, sink := newTestServer(t, safeConfig(), rec, message.WithMaxBodySize(4096))
+	srv, sink := newTestServer(t, safeConfig(), rec, message.WithMaxBodySize(4096), message.WithAllowPlaintext())
 	goodQ, goodBody := encryptPush(t, textPush(99, "hi"), testTS, testNonce, false)
 	stale := func(d time.Duration) string {
 		ts := strconv.FormatInt(testTime.Add(d).Unix(), 10)
@@ -162,17 +162,17 @@ func TestBadInput(t *testing.T) {
 		status              int
 		reason              string
 	}{
-		{"wrong method", http.MethodPut, plainQuery(testTS, testNonce), textPush(1, "x"), 405, "method not allowed"},
-		{"wrong signature", http.MethodPost, strings.Replace(plainQuery(testTS, testNonce), "signature=", "signature=0", 1), textPush(1, "x"), 403, "invalid signature"},
+		{"wrong method", http.MethodPut, plainQuery(testTS, nextNonce()), textPush(1, "x"), 405, "method not allowed"},
+		{"wrong signature", http.MethodPost, strings.Replace(plainQuery(testTS, nextNonce()), "signature=", "signature=0", 1), textPush(1, "x"), 403, "invalid signature"},
 		{"no signature", http.MethodPost, "timestamp=" + testTS + "&nonce=1", textPush(1, "x"), 403, "invalid signature"},
 		{"wrong msg_signature", http.MethodPost, strings.Replace(goodQ, "msg_signature=", "msg_signature=0", 1), goodBody, 403, "invalid signature"},
 		{"aes without msg_signature", http.MethodPost, "timestamp=" + testTS + "&nonce=" + testNonce + "&encrypt_type=aes", goodBody, 403, "invalid signature"},
 		{"stale timestamp", http.MethodPost, stale(-6 * time.Minute), textPush(1, "x"), 403, "timestamp"},
 		{"future timestamp", http.MethodPost, stale(6 * time.Minute), textPush(1, "x"), 403, "timestamp"},
 		{"no timestamp", http.MethodPost, "signature=x", textPush(1, "x"), 403, "timestamp"},
-		{"body too large", http.MethodPost, plainQuery(testTS, testNonce), bytes.Repeat([]byte("x"), 5000), 413, "too large"},
-		{"malformed xml", http.MethodPost, plainQuery(testTS, testNonce), []byte("<xml><MsgType>text</xml>"), 400, "malformed"},
-		{"empty body", http.MethodPost, plainQuery(testTS, testNonce), nil, 400, "malformed"},
+		{"body too large", http.MethodPost, plainQuery(testTS, nextNonce()), bytes.Repeat([]byte("x"), 5000), 413, "too large"},
+		{"malformed xml", http.MethodPost, plainQuery(testTS, nextNonce()), []byte("<xml><MsgType>text</xml>"), 400, "malformed"},
+		{"empty body", http.MethodPost, plainQuery(testTS, nextNonce()), nil, 400, "malformed"},
 		{"malformed ciphertext", http.MethodPost, garbageQ, []byte("<xml><Encrypt><![CDATA[" + garbageEnc + "]]></Encrypt></xml>"), 400, "malformed"},
 		{"no Encrypt element", http.MethodPost, garbageQ, []byte("<xml><ToUserName>x</ToUserName></xml>"), 400, "malformed"},
 		{"AppID mismatch", http.MethodPost, otherQ, []byte("<xml><Encrypt><![CDATA[" + otherEnc + "]]></Encrypt></xml>"), 400, "AppID"},
@@ -204,7 +204,7 @@ func TestRejectedBodyIsNeverRead(t *testing.T) {
 	s, err := message.NewServer(safeConfig(), &recorder{}, message.WithClock(fixedClock))
 	require.NoError(t, err)
 	for _, target := range []string{
-		"/wechat?" + strings.Replace(plainQuery(testTS, testNonce), "signature=", "signature=f", 1),
+		"/wechat?" + strings.Replace(plainQuery(testTS, nextNonce()), "signature=", "signature=f", 1),
 		"/wechat?timestamp=1&nonce=1&signature=x",
 	} {
 		spy := &readSpy{r: bytes.NewReader(textPush(1, "x"))}
@@ -217,7 +217,7 @@ func TestRejectedBodyIsNeverRead(t *testing.T) {
 	// Chunked body over the limit.
 	s, err = message.NewServer(message.Config{Token: testToken}, &recorder{}, message.WithClock(fixedClock), message.WithMaxBodySize(10))
 	require.NoError(t, err)
-	req := httptest.NewRequest(http.MethodPost, "/wechat?"+plainQuery(testTS, testNonce), io.MultiReader(strings.NewReader("0123456789"), strings.NewReader("abc")))
+	req := httptest.NewRequest(http.MethodPost, "/wechat?"+plainQuery(testTS, nextNonce()), io.MultiReader(strings.NewReader("0123456789"), strings.NewReader("abc")))
 	req.ContentLength = -1
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, req)
@@ -233,7 +233,7 @@ func TestEncryptedPushWithoutKey(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Empty(t, rec.got())
 	// Plaintext works.
-	code, _, _ = do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(3, "x"))
+	code, _, _ = do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(3, "x"))
 	assert.Equal(t, http.StatusOK, code)
 	assert.Len(t, rec.got(), 1)
 }
@@ -253,9 +253,9 @@ func TestDedupAcrossRetries(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
 			rec := &recorder{reply: okReply}
-			srv, _ := newTestServer(t, safeConfig(), rec)
+			srv, _ := newTestServer(t, safeConfig(), rec, message.WithAllowPlaintext())
 			send := func(plain []byte) []byte {
-				q, body := plainQuery(testTS, testNonce), plain
+				q, body := plainQuery(testTS, nextNonce()), plain
 				if mode == "safe" {
 					q, body = encryptPush(t, plain, testTS, testNonce, false)
 				}
@@ -290,12 +290,12 @@ func TestDedupStoreFailureStillProcesses(t *testing.T) {
 	store := &failingDedup{}
 	srv, sink := newTestServer(t, message.Config{Token: testToken}, rec, message.WithDedupStore(store))
 	for range 2 {
-		code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "x"))
+		code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(1, "x"))
 		assert.Equal(t, http.StatusOK, code)
 		assert.Equal(t, "got text", decodeReply(t, resp).Content)
 	}
 	assert.Len(t, rec.got(), 2)
-	assert.EqualValues(t, 2, store.calls.Load())
+	assert.EqualValues(t, 4, store.calls.Load(), "plaintext signature reuse check, then dedup")
 	assert.Contains(t, strings.Join(sink.lines(), "\n"), "dedup store failed")
 }
 
@@ -304,7 +304,7 @@ func TestDedupDisabled(t *testing.T) {
 	rec := &recorder{}
 	srv, _ := newTestServer(t, message.Config{Token: testToken}, rec, message.WithDedupStore(nil))
 	for range 2 {
-		do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "x"))
+		do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(1, "x"))
 	}
 	assert.Len(t, rec.got(), 2)
 }
@@ -328,11 +328,11 @@ func TestHandlerErrorAndPanic(t *testing.T) {
 	for _, deadline := range []time.Duration{0, time.Second} {
 		srv, sink := newTestServer(t, message.Config{Token: testToken}, h, message.WithReplyDeadline(deadline))
 		for i, c := range []string{"panic", "error", "nilptr", "news"} {
-			code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(int64(i+1), c))
+			code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(int64(i+1), c))
 			assert.Equal(t, http.StatusOK, code, c)
 			assert.Equal(t, "success", string(resp), c)
 		}
-		code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(100, "ok"))
+		code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(100, "ok"))
 		assert.Equal(t, http.StatusOK, code, "server survives a panic")
 		assert.Equal(t, "fine", decodeReply(t, resp).Content)
 		logs := strings.Join(sink.lines(), "\n")
@@ -355,10 +355,15 @@ func TestLateReplyDeliveredThroughCustomerService(t *testing.T) {
 	srv, sink := newTestServer(t, message.Config{Token: testToken}, h,
 		message.WithReplyDeadline(50*time.Millisecond), message.WithLateReply(sender))
 	start := time.Now()
-	code, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "slow"))
+	httpResp, err := srv.Client().Post(srv.URL+"/wechat?"+plainQuery(testTS, nextNonce()), "text/xml", bytes.NewReader(textPush(1, "slow")))
+	require.NoError(t, err)
+	resp, err := io.ReadAll(httpResp.Body)
+	require.NoError(t, err)
+	httpResp.Body.Close()
 	elapsed := time.Since(start)
-	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, http.StatusOK, httpResp.StatusCode)
 	assert.Equal(t, "success", string(resp))
+	assert.True(t, httpResp.Close, "Connection: close: no request may queue behind the running handler")
 	assert.Less(t, elapsed, 2*time.Second)
 	close(release) // the request is over; the handler finishes now
 	select {
@@ -393,7 +398,7 @@ func TestLateReplyWithoutSenderIsLoggedAsDropped(t *testing.T) {
 		})
 		opts := append([]message.Option{message.WithReplyDeadline(50 * time.Millisecond)}, tc.opts...)
 		srv, sink := newTestServer(t, message.Config{Token: testToken}, h, opts...)
-		_, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "slow"))
+		_, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(1, "slow"))
 		assert.Equal(t, "success", string(resp))
 		close(release)
 		assert.Eventually(t, func() bool {
@@ -417,7 +422,7 @@ func TestLateHandlerContextHasDeadline(t *testing.T) {
 	})
 	srv, _ := newTestServer(t, message.Config{Token: testToken}, h,
 		message.WithReplyDeadline(20*time.Millisecond), message.WithLateTimeout(100*time.Millisecond))
-	_, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "x"))
+	_, resp, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(1, "x"))
 	assert.Equal(t, "success", string(resp))
 	select {
 	case err := <-got:
@@ -438,7 +443,7 @@ func TestHandlerContextCarriesRequestValues(t *testing.T) {
 	})
 	s, err := message.NewServer(message.Config{Token: testToken}, h, message.WithClock(fixedClock))
 	require.NoError(t, err)
-	req := httptest.NewRequest(http.MethodPost, "/wechat?"+plainQuery(testTS, testNonce), bytes.NewReader(textPush(1, "x")))
+	req := httptest.NewRequest(http.MethodPost, "/wechat?"+plainQuery(testTS, nextNonce()), bytes.NewReader(textPush(1, "x")))
 	req = req.WithContext(context.WithValue(req.Context(), ctxKey{}, "trace-1"))
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, req)
@@ -497,7 +502,7 @@ func TestRequireEncryption(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{reply: okReply}
 	srv, sink := newTestServer(t, safeConfig(), rec, message.WithRequireEncryption())
-	code, _, _ := do(t, srv, http.MethodPost, plainQuery(testTS, testNonce), textPush(1, "plain"))
+	code, _, _ := do(t, srv, http.MethodPost, plainQuery(testTS, nextNonce()), textPush(1, "plain"))
 	assert.Equal(t, http.StatusForbidden, code, "a correctly signed plaintext push is refused")
 	assert.Empty(t, rec.got())
 	assert.Contains(t, strings.Join(sink.lines(), "\n"), "encryption required")

@@ -2,6 +2,8 @@ package redisstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,23 +47,107 @@ func (s *DedupStore) SeenBefore(ctx context.Context, key string, ttl time.Durati
 	return !ok, nil
 }
 
+// Forget implements message.DedupForgetter (one DEL).
+func (s *DedupStore) Forget(ctx context.Context, key string) error {
+	if err := s.c.Del(ctx, s.prefix+key).Err(); err != nil {
+		return fmt.Errorf("redisstore: dedup: %w", err)
+	}
+	return nil
+}
+
 // FlowStore is a message.FlowStore on Redis: the state of each user is a
 // JSON value under prefix+"flow:"+key that expires with the flow TTL.
+//
+// It is also a message.FlowLocker, so that the Router serializes the
+// messages of one user across processes: the lock is
+// SET prefix+"flowlock:"+key <random owner token> NX PX <lock TTL>, polled
+// with backoff until the context is done, and released by a script that
+// deletes the key only if it still holds the owner's token. A handler
+// running longer than the lock TTL loses the lock.
 type FlowStore struct {
-	c      redis.Cmdable
-	prefix string
+	c          redis.Cmdable
+	prefix     string
+	lockPrefix string
+	lockTTL    time.Duration
+}
+
+// DefaultLockTTL is how long a flow lock lives if its owner never releases
+// it (a crashed process); it matches message.DefaultLateTimeout, the bound
+// of a handler's context.
+const DefaultLockTTL = 30 * time.Second
+
+// FlowStoreOption configures a FlowStore.
+type FlowStoreOption func(*FlowStore)
+
+// WithLockTTL sets the expiry of the flow lock (default DefaultLockTTL); it
+// should exceed the longest handler run (the Server's late timeout).
+func WithLockTTL(d time.Duration) FlowStoreOption {
+	return func(s *FlowStore) {
+		if d > 0 {
+			s.lockTTL = d
+		}
+	}
 }
 
 // NewFlowStore returns a FlowStore using client (DefaultPrefix when prefix
 // is empty).
-func NewFlowStore(client redis.Cmdable, prefix string) *FlowStore {
+func NewFlowStore(client redis.Cmdable, prefix string, opts ...FlowStoreOption) *FlowStore {
 	if prefix == "" {
 		prefix = DefaultPrefix
 	}
-	return &FlowStore{c: client, prefix: prefix + "flow:"}
+	s := &FlowStore{c: client, prefix: prefix + "flow:", lockPrefix: prefix + "flowlock:", lockTTL: DefaultLockTTL}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	return s
 }
 
-var _ message.FlowStore = (*FlowStore)(nil)
+var (
+	_ message.FlowStore  = (*FlowStore)(nil)
+	_ message.FlowLocker = (*FlowStore)(nil)
+)
+
+// unlockScript deletes the lock only if it still belongs to the caller.
+var unlockScript = redis.NewScript(`if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0`)
+
+// LockFlow implements message.FlowLocker.
+func (s *FlowStore) LockFlow(ctx context.Context, key string) (func(), error) {
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	token := hex.EncodeToString(raw[:])
+	k := s.lockPrefix + key
+	backoff := 2 * time.Millisecond
+	var timer *time.Timer
+	for {
+		ok, err := s.c.SetNX(ctx, k, token, s.lockTTL).Result()
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: lock flow: %w", err)
+		}
+		if ok {
+			break
+		}
+		if timer == nil {
+			timer = time.NewTimer(backoff)
+			defer timer.Stop()
+		} else {
+			timer.Reset(backoff)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("redisstore: lock flow: %w", context.Cause(ctx))
+		case <-timer.C:
+		}
+		backoff = min(2*backoff, 50*time.Millisecond)
+	}
+	return func() {
+		// The handler's context may be over: release with a fresh one.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = unlockScript.Run(ctx, s.c, []string{k}, token).Err()
+	}, nil
+}
 
 // LoadFlow implements message.FlowStore.
 func (s *FlowStore) LoadFlow(ctx context.Context, key string) (message.FlowState, bool, error) {

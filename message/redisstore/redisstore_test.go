@@ -3,9 +3,13 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,7 +33,24 @@ const (
 	nonce = "1320562132"
 )
 
-func prefix(t *testing.T) string { return "test:" + t.Name() + ":" }
+// runID keeps the keys of this test binary apart from those of other runs
+// (-count=3) and other binaries on a shared Redis.
+var runID = func() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}()
+
+var prefixes sync.Map // *testing.T -> string
+
+// prefix returns the key prefix of this run of t: the same for every call
+// within it, new for every run.
+func prefix(t *testing.T) string {
+	p, _ := prefixes.LoadOrStore(t, "test:"+runID+":"+strconv.FormatInt(runSeq.Add(1), 10)+":"+t.Name()+":")
+	return p.(string)
+}
+
+var runSeq atomic.Int64
 
 func TestDedupStore(t *testing.T) {
 	t.Parallel()
@@ -106,6 +127,14 @@ func TestDedupAcrossRetriesAndProcesses(t *testing.T) {
 	assert.EqualValues(t, 1, calls.Load())
 	assert.Contains(t, bodies[0], "<Content><![CDATA[hi]]></Content>")
 	assert.Equal(t, []string{"success", "success", "success"}, bodies[1:])
+
+	// Another body under the seen signature, on the other process: refused.
+	forged := strings.Replace(strings.Replace(body, "u1", "victim", 1), "<MsgId>77", "<MsgId>78", 1)
+	resp, err := http.Post(servers[1].URL+"/?"+q, "text/xml", strings.NewReader(forged))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.EqualValues(t, 1, calls.Load())
 }
 
 func TestFlowStore(t *testing.T) {
@@ -183,4 +212,120 @@ func TestStoresReportRedisErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "redisstore: load flow")
 	assert.ErrorContains(t, fs.SaveFlow(ctx, "k", message.FlowState{}, time.Minute), "redisstore: save flow")
 	assert.ErrorContains(t, fs.DeleteFlow(ctx, "k"), "redisstore: delete flow")
+}
+
+func TestDedupForget(t *testing.T) {
+	t.Parallel()
+	s := redisstore.NewDedupStore(testredis.Client(t), prefix(t))
+	ctx := context.Background()
+	seen, err := s.SeenBefore(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	require.False(t, seen)
+	require.NoError(t, s.Forget(ctx, "k"))
+	seen, err = s.SeenBefore(ctx, "k", time.Minute)
+	require.NoError(t, err)
+	assert.False(t, seen, "forgotten")
+}
+
+func TestFlowLock(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	s := redisstore.NewFlowStore(c, prefix(t))
+	other := redisstore.NewFlowStore(testredis.Client(t), prefix(t)) // another process
+	ctx := context.Background()
+
+	unlock, err := s.LockFlow(ctx, "u")
+	require.NoError(t, err)
+	wait, cancel := context.WithTimeout(ctx, 30*time.Millisecond)
+	defer cancel()
+	_, err = other.LockFlow(wait, "u")
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "held by the first process; the wait is bounded")
+	unlockOther, err := other.LockFlow(ctx, "v")
+	require.NoError(t, err, "other keys are free")
+	unlockOther()
+
+	got := make(chan error, 1)
+	go func() {
+		u, err := other.LockFlow(ctx, "u")
+		if err == nil {
+			u()
+		}
+		got <- err
+	}()
+	unlock()
+	require.NoError(t, <-got, "released to the waiter")
+
+	// An owner whose lock expired does not release the next owner's lock.
+	short := redisstore.NewFlowStore(c, prefix(t), redisstore.WithLockTTL(20*time.Millisecond))
+	unlockExpired, err := short.LockFlow(ctx, "w")
+	require.NoError(t, err)
+	unlockNext, err := other.LockFlow(ctx, "w") // waits for the expiry
+	require.NoError(t, err)
+	unlockExpired()
+	n, err := c.Exists(ctx, prefix(t)+"flowlock:w").Result()
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, n, "compare-and-delete left the new owner's lock")
+	unlockNext()
+	n, _ = c.Exists(ctx, prefix(t)+"flowlock:w").Result()
+	assert.EqualValues(t, 0, n)
+}
+
+// TestFlowStepsSerializedAcrossProcesses sends overlapping messages of one
+// user to two Routers ("processes") sharing Redis: each step must see the
+// state of the previous one.
+func TestFlowStepsSerializedAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	c := testredis.Client(t)
+	var routers []*message.Router
+	for range 2 {
+		r := message.NewRouter(message.WithFlowStore(redisstore.NewFlowStore(c, prefix(t))))
+		count := r.Flow("count", func(ctx context.Context, s *message.Session, m message.Message) (message.Reply, error) {
+			n, _ := strconv.Atoi(s.Get("n"))
+			for range 10 {
+				runtime.Gosched()
+			}
+			s.Set("n", strconv.Itoa(n+1))
+			return message.TextReply{Content: strconv.Itoa(n + 1)}, nil
+		})
+		r.Keyword("start", func(ctx context.Context, m message.Message) (message.Reply, error) {
+			return message.TextReply{Content: "0"}, count.Start(ctx, m, "counting")
+		})
+		routers = append(routers, r)
+	}
+	msg := func(content string) message.Message {
+		return &message.Text{Header: message.Header{ToUserName: "gh", FromUserName: "u1", MsgType: "text"}, Content: content}
+	}
+	ctx := context.Background()
+	_, err := routers[0].ServeMessage(ctx, msg("start"))
+	require.NoError(t, err)
+	const n = 16
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		answers []int
+	)
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			rep, err := routers[i%2].ServeMessage(ctx, msg("x"))
+			if !assert.NoError(t, err) || !assert.NotNil(t, rep) {
+				return
+			}
+			v, _ := strconv.Atoi(rep.(message.TextReply).Content)
+			mu.Lock()
+			answers = append(answers, v)
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	slices.Sort(answers)
+	want := make([]int, n)
+	for i := range want {
+		want[i] = i + 1
+	}
+	assert.Equal(t, want, answers)
 }
