@@ -178,7 +178,7 @@ func assertAPIError(t *testing.T, err error, code int) {
 func TestEndToEndEveryEndpoint(t *testing.T) {
 	t.Parallel()
 	clock := &simClock{t: time.Now()}
-	s, client := simtest.New(t, sim.Options{Clock: clock.now})
+	s, client := simtest.New(t, sim.Options{Clock: clock.now, SafeMode: true}) // the bot has a key, so it takes encrypted pushes only
 	startBot(t, s)
 	cards := card.New(client, card.WithClock(clock.now))
 	ctx := context.Background()
