@@ -12,7 +12,8 @@ import (
 
 // state is the in-memory platform state, guarded by Sim.mu.
 type state struct {
-	callbackURL string
+	callbackURL      string
+	callbackVerified string // the callback URL that last passed URL verification
 
 	tokens      map[string]*accessToken
 	lastToken   string // newest token of GET /cgi-bin/token

@@ -469,12 +469,17 @@ func (s *Sim) subscribeLocked(u *userState, now time.Time, scene string, q *qrCo
 func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver bool) (*Reply, error) {
 	s.mu.Lock()
 	cb := s.callbackURL
-	msgType, event := peekType(plain)
-	s.emitLocked(Event{Kind: EventCallback, OpenID: openid, MsgType: msgType, Event: event, XML: bytes.Clone(plain)})
 	s.mu.Unlock()
 	if cb == "" {
 		return nil, ErrNoCallbackURL
 	}
+	if err := s.verifyURL(ctx, cb); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	msgType, event := peekType(plain)
+	s.emitLocked(Event{Kind: EventCallback, OpenID: openid, MsgType: msgType, Event: event, XML: bytes.Clone(plain)})
+	s.mu.Unlock()
 	reply, rerr := s.exchange(ctx, cb, openid, plain)
 	if rerr != nil && ctx.Err() != nil && !rerr.Timeout {
 		return nil, ctx.Err()
