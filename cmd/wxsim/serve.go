@@ -197,6 +197,7 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 		fmt.Fprintf(stderr, "wxsim: WARNING: listening on %s, reachable from other machines, with public development credentials\n", tcp)
 	}
 	printBanner(stdout, cfg, srv)
+	go watchCallback(ctx, srv.sim, stderr, verifyFirstRetry, verifyMaxRetry)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "wxsim: shutting down")
 	return srv.shutdown()
