@@ -41,6 +41,7 @@ type state struct {
 	templates   []*tmplMsg
 	industry    [2]int
 	kfAccounts  []kfAccount
+	kf          *kfState // sessions, waiting queue, chat record (kfsession.go)
 	media       map[string]*mediaItem
 	drafts      map[string]*draft
 	draftOrder  []string

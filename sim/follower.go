@@ -487,6 +487,9 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.users[openid]
+	if deliver {
+		s.kfOnPushLocked(u, plain, reply, s.now())
+	}
 	switch {
 	case rerr != nil:
 		s.log.Debug("sim: passive reply rejected", "openid", openid, "reason", rerr.Reason)
