@@ -501,6 +501,7 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	case reply == nil:
 		return nil, nil
 	}
+	reply = shownReply(reply, msgType)
 	s.emitLocked(Event{Kind: EventReply, OpenID: openid, MsgType: reply.MsgType, Reply: reply})
 	if deliver && u != nil {
 		d := Delivery{Kind: DeliveryReply, MsgType: reply.MsgType, Content: reply.Content, MediaID: reply.MediaID, Reply: reply, Raw: reply.Raw}

@@ -109,6 +109,19 @@ type Options struct {
 	// UserPageSize is the page size of user/get and the tag and blacklist
 	// listings; default 10000 (tests lower it to exercise paging).
 	UserPageSize int
+
+	// AccountType is the kind of account (公众号类型): ServiceAccount (the
+	// zero value) or SubscriptionAccount. Interfaces the type lacks answer
+	// 48001, and mass sending follows the type's frequency limits.
+	AccountType AccountType
+	// Unverified simulates an account without 微信认证: the interfaces that
+	// need verification (user management, customer service, template
+	// messages, mass sending, OAuth, parametric QR codes ...) answer 48001.
+	Unverified bool
+	// LinkedMiniPrograms lists the appids of the mini programs linked
+	// (关联小程序) to the account; a template message or subscription
+	// notification opening another answers 40166.
+	LinkedMiniPrograms []string
 }
 
 // String describes the options without secrets (AppSecret, Token and
