@@ -20,7 +20,5 @@ func (s *Sim) handleMediaGetJSSDK(c *call) {
 		return
 	}
 	speex := &mediaItem{id: m.id, typ: m.typ, name: m.id + ".speex", data: append([]byte("Speex   "), m.data...)}
-	c.w.Header().Set("Content-Type", "voice/speex")
-	c.w.Header().Del("Content-Type")
 	c.writeFile(speex)
 }
