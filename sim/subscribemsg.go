@@ -223,7 +223,7 @@ var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\}`)
 
 // handleBizSend serves POST /cgi-bin/message/subscribe/bizsend (发送订阅通知):
 // the follower must have accepted the template (43101), every placeholder
-// of the template needs a value of at most 20 characters (47003).
+// of the template needs a value within its type's length (47003).
 func (s *Sim) handleBizSend(c *call) {
 	raw, ok := c.body()
 	if !ok {
@@ -265,7 +265,7 @@ func (s *Sim) handleBizSend(c *call) {
 	data := map[string]string{}
 	for _, m := range placeholder.FindAllStringSubmatch(t.Content, -1) {
 		v, ok := req.Data[m[1]]
-		if !ok || v.Value == "" || len([]rune(v.Value)) > 20 {
+		if !ok || v.Value == "" || len([]rune(v.Value)) > subValueLimit(m[1]) {
 			c.failErr(&apiError{Code: errSubBadData, Msg: "argument invalid! data." + m[1] + ".value invalid"})
 			return
 		}
@@ -455,4 +455,24 @@ func (s *Sim) handleSubList(c *call) {
 	}
 	s.mu.Unlock()
 	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "data": list})
+}
+
+// subValueLimit returns the documented length limit of a keyword's value
+// (订阅通知参数值内容限制) by its type (thing1 → 20); types without one
+// (time, date, amount ...) get a generous bound.
+func subValueLimit(keyword string) int {
+	typ := strings.TrimRight(keyword, "0123456789")
+	switch typ {
+	case "thing", "name":
+		return 20
+	case "number", "letter", "character_string":
+		return 32
+	case "symbol", "phrase":
+		return 5
+	case "phone_number":
+		return 17
+	case "car_number":
+		return 8
+	}
+	return 200
 }
