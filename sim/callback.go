@@ -55,11 +55,12 @@ func (s *Sim) VerifyCallbackURL(ctx context.Context) error {
 	if cb == "" {
 		return ErrNoCallbackURL
 	}
-	return s.verifyURL(ctx, cb)
+	return s.verifyURL(ctx, cb, "")
 }
 
-// verifyURL verifies cb unless it is the URL verified last.
-func (s *Sim) verifyURL(ctx context.Context, cb string) error {
+// verifyURL verifies cb unless it is the URL verified last; a failure is
+// reported in the feed for openid (the follower whose push waits), if any.
+func (s *Sim) verifyURL(ctx context.Context, cb, openid string) error {
 	s.mu.Lock()
 	done := s.callbackVerified == cb
 	s.mu.Unlock()
@@ -68,7 +69,7 @@ func (s *Sim) verifyURL(ctx context.Context, cb string) error {
 	}
 	if err := s.urlVerification(ctx, cb); err != nil {
 		s.log.Debug("sim: callback URL verification failed", "reason", err.Reason)
-		s.emit(Event{Kind: EventReplyError, Err: err.Error()})
+		s.emit(Event{Kind: EventReplyError, OpenID: openid, Err: err.Error()})
 		return err
 	}
 	s.mu.Lock()

@@ -473,7 +473,7 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	if cb == "" {
 		return nil, ErrNoCallbackURL
 	}
-	if err := s.verifyURL(ctx, cb); err != nil {
+	if err := s.verifyURL(ctx, cb, openid); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

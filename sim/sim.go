@@ -313,10 +313,13 @@ func (s *Sim) Account() Account { return s.acct }
 func (s *Sim) SafeMode() bool { return s.opts.SafeMode }
 
 // SetCallbackURL sets the developer's server URL (服务器地址) that followers
-// push to; "" disables pushes.
+// push to; "" disables pushes. Like saving 服务器配置, it makes the URL pass
+// WeChat's URL verification again (a GET with echostr) before the next
+// push; VerifyCallbackURL performs it at once.
 func (s *Sim) SetCallbackURL(u string) {
 	s.mu.Lock()
 	s.callbackURL = u
+	s.callbackVerified = ""
 	s.mu.Unlock()
 }
 
