@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -154,4 +155,32 @@ func TestAPIQRSceneNumber(t *testing.T) {
 	var q actionRequest
 	require.NoError(t, q.UnmarshalJSON([]byte(`{"scene":null,"key":"k"}`)))
 	assert.Equal(t, actionRequest{Key: "k"}, q)
+}
+
+// The account rules are flags of wxsim serve.
+func TestServeAccountFlags(t *testing.T) {
+	t.Parallel()
+	_, err := parseServe([]string{"--account-type", "enterprise"}, io.Discard)
+	require.Error(t, err)
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--pay=false", "--account-type", "subscription", "--unverified",
+		"--linked-miniprograms", "wxa, wxb"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "subscription", cfg.AccountType)
+	assert.True(t, cfg.Unverified)
+	srv, err := startServer(cfg, nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = srv.shutdown() })
+	acct := srv.sim.Account()
+	resp, err := http.Get(srv.url + "/cgi-bin/token?grant_type=client_credential&appid=" + acct.AppID + "&secret=" + acct.AppSecret)
+	require.NoError(t, err)
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&tok))
+	resp.Body.Close()
+	resp, err = http.Get(srv.url + "/cgi-bin/user/get?access_token=" + tok.AccessToken)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Contains(t, string(body), `"errcode":48001`)
 }
