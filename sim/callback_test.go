@@ -84,6 +84,21 @@ func TestCallbackURLVerification(t *testing.T) {
 	_, err = alice.SendText(ctx(t), "moved")
 	require.True(t, errors.Is(err, ErrURLVerification), "a new URL is verified again: %v", err)
 
+	mu.Lock()
+	mode = "ok"
+	mu.Unlock()
+	_, err = alice.SendText(ctx(t), "fixed")
+	require.NoError(t, err)
+	mu.Lock()
+	mode, n := "broken", len(gets)
+	mu.Unlock()
+	s.SetCallbackURL(bot.URL + "/other") // saved again: verified again
+	_, err = alice.SendText(ctx(t), "broken again")
+	require.ErrorIs(t, err, ErrURLVerification)
+	mu.Lock()
+	assert.Len(t, gets, n+1)
+	mu.Unlock()
+
 	s.SetCallbackURL("http://127.0.0.1:1/closed")
 	err = s.VerifyCallbackURL(ctx(t))
 	require.ErrorAs(t, err, &ve)
