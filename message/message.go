@@ -307,23 +307,40 @@ type KfSessionEvent struct {
 }
 
 // Unknown is a message or event this package has no type for. It reaches
-// the handler like any other message, with the raw XML and its top-level
-// fields.
+// the handler like any other message, with the raw XML and its elements.
 type Unknown struct {
 	Header
 	Raw    []byte  // the plaintext XML of the push
-	Fields []Field // top-level leaf elements, in document order
+	Fields []Field // top-level elements, in document order
 }
 
-// Field is one top-level element of an Unknown push.
+// Field is one element of an Unknown push: a leaf with its text, or a
+// container with its child elements (nested lists such as a repeated
+// <List> or <item> are reachable without parsing Raw again).
 type Field struct {
-	Name  string
-	Value string // text content; empty for nested elements
+	Name     string
+	Value    string  // text content; empty for nested elements
+	Children []Field // child elements of a container, in document order
+}
+
+// Get returns the value of the first child leaf named name.
+func (f Field) Get(name string) (string, bool) { return getField(f.Children, name) }
+
+// Nested returns the first top-level container named name.
+func (u *Unknown) Nested(name string) (Field, bool) {
+	for _, f := range u.Fields {
+		if f.Name == name && f.Children != nil {
+			return f, true
+		}
+	}
+	return Field{}, false
 }
 
 // Get returns the value of the first top-level element named name.
-func (u *Unknown) Get(name string) (string, bool) {
-	for _, f := range u.Fields {
+func (u *Unknown) Get(name string) (string, bool) { return getField(u.Fields, name) }
+
+func getField(fs []Field, name string) (string, bool) {
+	for _, f := range fs {
 		if f.Name == name {
 			return f.Value, true
 		}

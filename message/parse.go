@@ -701,12 +701,21 @@ func decodeMass(r *numReader, h Header) *MassSendJobFinish {
 }
 
 func unknown(h Header, raw string, fs fields) *Unknown {
-	u := &Unknown{Header: h, Raw: []byte(raw), Fields: make([]Field, len(fs))}
+	return &Unknown{Header: h, Raw: []byte(raw), Fields: unknownFields(fs, 2)}
+}
+
+// unknownFields converts fs, descending into containers (already checked
+// by the scanner, so children cannot fail).
+func unknownFields(fs fields, depth int) []Field {
+	out := make([]Field, len(fs))
 	for i, f := range fs {
-		u.Fields[i].Name = f.name
+		out[i].Name = f.name
 		if !f.nested {
-			u.Fields[i].Value = f.val
+			out[i].Value = f.val
+			continue
 		}
+		c, _ := children(f.val, depth)
+		out[i].Children = unknownFields(c, depth+1)
 	}
-	return u
+	return out
 }

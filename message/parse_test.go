@@ -126,14 +126,14 @@ func TestSceneHelpers(t *testing.T) {
 func TestParseUnknown(t *testing.T) {
 	t.Parallel()
 	raw := `<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o1]]></FromUserName>` +
-		`<CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[view_miniprogram]]></Event>` +
+		`<CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[some_future_event]]></Event>` +
 		`<EventKey><![CDATA[pages/index]]></EventKey><MenuId>42</MenuId><Extra><A>1</A></Extra></xml>`
 	m, err := message.Parse([]byte(raw))
 	require.NoError(t, err)
 	u, ok := m.(*message.Unknown)
 	require.True(t, ok, "%T", m)
 	assert.Equal(t, "event", u.MsgType)
-	assert.Equal(t, "view_miniprogram", u.Event)
+	assert.Equal(t, "some_future_event", u.Event)
 	assert.Equal(t, "pages/index", u.EventKey)
 	assert.Equal(t, raw, string(u.Raw))
 	v, ok := u.Get("MenuId")

@@ -12,7 +12,8 @@ import (
 
 // state is the in-memory platform state, guarded by Sim.mu.
 type state struct {
-	callbackURL string
+	callbackURL      string
+	callbackVerified string // the callback URL that last passed URL verification
 
 	tokens      map[string]*accessToken
 	lastToken   string // newest token of GET /cgi-bin/token
@@ -40,6 +41,9 @@ type state struct {
 	templates   []*tmplMsg
 	industry    [2]int
 	kfAccounts  []kfAccount
+	kf          *kfState   // sessions, waiting queue, chat record (kfsession.go)
+	subMsg      *subState  // 订阅通知 (subscribemsg.go)
+	massQ       *massQuota // mass-sending frequency (account.go)
 	media       map[string]*mediaItem
 	drafts      map[string]*draft
 	draftOrder  []string
@@ -475,6 +479,10 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			c.fail(code)
 			return
 		}
+	}
+	if code := s.permissionCode(path); code != 0 {
+		c.fail(code)
+		return
 	}
 	if code := s.useQuota(path, c.now); code != 0 {
 		c.fail(code)

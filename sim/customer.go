@@ -13,6 +13,10 @@ type kfAccount struct {
 	ID      string `json:"kf_id"`
 	HeadImg string `json:"kf_headimgurl"`
 	Wx      string `json:"kf_wx,omitempty"`
+	// A waiting invitation of kfaccount/inviteworker.
+	InviteWx     string `json:"invite_wx,omitempty"`
+	InviteExpire int64  `json:"invite_expire_time,omitempty"`
+	InviteStatus string `json:"invite_status,omitempty"`
 }
 
 type mediaRef struct {
@@ -220,6 +224,11 @@ func (s *Sim) handleCustomSend(c *call) {
 	}
 	d.Kind, d.Time, d.Raw = DeliveryCustom, c.now, raw
 	s.deliverLocked(u, d)
+	worker := ""
+	if req.CustomService != nil {
+		worker = req.CustomService.KfAccount
+	}
+	s.kfOnCustomSendLocked(u, worker, d, c.now)
 	c.ok()
 }
 

@@ -31,8 +31,14 @@
 //   - 自定义菜单: menu/create (validated as WeChat does), get,
 //     get_current_selfmenu_info, delete, addconditional, delconditional,
 //     trymatch.
-//   - 客服消息: message/custom/send (every msgtype, 48-hour window),
-//     custom/typing, getkflist, kfaccount/add.
+//   - 客服消息 / 客服管理: message/custom/send (every msgtype, 48-hour window),
+//     custom/typing, getkflist, getonlinekflist, kfaccount/* (add, update,
+//     del, inviteworker, uploadheadimg), kfsession/* (a waiting queue fed by
+//     transfer_customer_service replies, sessions with the kf_*_session
+//     events) and msgrecord/getmsglist (the chat record); see kfsession.go.
+//   - 订阅通知: wxaapi/newtmpl/* (a small public library) and
+//     message/subscribe/bizsend, delivered only to followers who accepted
+//     the template (Follower.AnswerSubscribePopup); media/get/jssdk.
 //   - 模板消息: template/send (with the TEMPLATESENDJOBFINISH event),
 //     get_all_private_template, api_set_industry, get_industry,
 //     del_private_template, api_add_template. The template
@@ -94,6 +100,21 @@
 // for asynchronous ones. Subscribe streams everything that happens (pushes,
 // replies, deliveries, menu changes) for dashboards such as a browser chat
 // UI; Menu returns the current menu.
+//
+// # What WeChat refuses
+//
+// Before its first push to a callback URL (and after every SetCallbackURL),
+// the simulator performs WeChat's URL verification: a GET with signature,
+// timestamp, nonce and echostr that must be answered with HTTP 200 and the
+// echostr. A bot that fails it receives nothing; the follower action
+// returns a *URLVerificationError (VerifyCallbackURL checks at once).
+// Options.AccountType (service, the default, or subscription) and
+// Options.Unverified decide which interfaces answer 48001 (接口权限) and the
+// mass-sending limits (a subscription account once a day, 45028; a
+// service account's follower four a month). Options.LinkedMiniPrograms lists
+// the mini programs a template message or notification may open (40166
+// otherwise). A news reply to a text, image, video, link or location
+// message shows only its first article.
 //
 // # Testing a bot against the simulator
 //

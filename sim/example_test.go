@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,10 @@ func echoBot(acct sim.Account) http.Handler {
 		q := r.URL.Query()
 		if !crypto.CheckSignature(acct.Token, q.Get("timestamp"), q.Get("nonce"), q.Get("signature")) {
 			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		if r.Method == http.MethodGet { // URL verification: echo echostr
+			_, _ = io.WriteString(w, q.Get("echostr"))
 			return
 		}
 		var msg struct {
@@ -96,6 +101,10 @@ func ExampleReplyError() {
 	s := sim.New(sim.Options{})
 	defer s.Close()
 	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			_, _ = io.WriteString(w, r.URL.Query().Get("echostr"))
+			return
+		}
 		_, _ = io.WriteString(w, "<xml><MsgType>text</MsgType></xml>")
 	}))
 	defer bot.Close()
@@ -108,4 +117,24 @@ func ExampleReplyError() {
 	// Output:
 	// sim: invalid passive reply: missing ToUserName
 	// 该公众号暂时无法提供服务，请稍后再试
+}
+
+// Setting a callback URL is checked like saving 服务器配置: WeChat's GET with
+// echostr must be echoed, else nothing is pushed to the URL.
+func ExampleSim_VerifyCallbackURL() {
+	s := sim.New(sim.Options{})
+	defer s.Close()
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "success") // forgets to echo echostr
+	}))
+	defer bot.Close()
+	s.SetCallbackURL(bot.URL)
+
+	err := s.VerifyCallbackURL(context.Background())
+	fmt.Println(errors.Is(err, sim.ErrURLVerification))
+	_, err = s.NewUser("Carol").Follow(context.Background())
+	fmt.Println(errors.Is(err, sim.ErrURLVerification))
+	// Output:
+	// true
+	// true
 }

@@ -472,12 +472,17 @@ func (s *Sim) subscribeLocked(u *userState, now time.Time, scene string, q *qrCo
 func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver bool) (*Reply, error) {
 	s.mu.Lock()
 	cb := s.callbackURL
-	msgType, event := peekType(plain)
-	s.emitLocked(Event{Kind: EventCallback, OpenID: openid, MsgType: msgType, Event: event, XML: bytes.Clone(plain)})
 	s.mu.Unlock()
 	if cb == "" {
 		return nil, ErrNoCallbackURL
 	}
+	if err := s.verifyURL(ctx, cb, openid); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	msgType, event := peekType(plain)
+	s.emitLocked(Event{Kind: EventCallback, OpenID: openid, MsgType: msgType, Event: event, XML: bytes.Clone(plain)})
+	s.mu.Unlock()
 	start := time.Now()
 	reply, rerr := s.exchange(ctx, cb, openid, plain)
 	s.recordCallback(s.now(), time.Since(start), rerr != nil)
@@ -487,6 +492,9 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	u := s.users[openid]
+	if deliver {
+		s.kfOnPushLocked(u, plain, reply, s.now())
+	}
 	switch {
 	case rerr != nil:
 		s.log.Debug("sim: passive reply rejected", "openid", openid, "reason", rerr.Reason)
@@ -498,6 +506,7 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	case reply == nil:
 		return nil, nil
 	}
+	reply = shownReply(reply, msgType)
 	s.emitLocked(Event{Kind: EventReply, OpenID: openid, MsgType: reply.MsgType, Reply: reply})
 	if deliver && u != nil {
 		d := Delivery{Kind: DeliveryReply, MsgType: reply.MsgType, Content: reply.Content, MediaID: reply.MediaID, Reply: reply, Raw: reply.Raw}

@@ -151,6 +151,10 @@ func newDevServer(t testing.TB, s *Sim, reply func(p pushed) string) *devServer 
 
 func (d *devServer) serve(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if r.Method == http.MethodGet && d.env.CheckSignature(q.Get("timestamp"), q.Get("nonce"), q.Get("signature")) {
+		_, _ = io.WriteString(w, q.Get("echostr")) // URL verification (服务器配置)
+		return
+	}
 	body, _ := io.ReadAll(r.Body)
 	if r.Method != http.MethodPost || r.Header.Get("Content-Type") != "text/xml" ||
 		!d.env.CheckSignature(q.Get("timestamp"), q.Get("nonce"), q.Get("signature")) {

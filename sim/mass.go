@@ -113,6 +113,7 @@ func (s *Sim) massDeliverLocked(d Delivery, raw []byte, clientMsgID string, tota
 		s.massClient[clientMsgID] = job
 	}
 	d.MsgID, d.Raw, d.Time = id, raw, s.now()
+	targets = s.massReceiversLocked(targets, d.Time)
 	for _, u := range targets {
 		s.deliverLocked(u, d)
 	}
@@ -154,6 +155,11 @@ func (s *Sim) handleMassSendAll(c *call) {
 	if j, dup := s.duplicateLocked(req.ClientMsgID, c.now); dup {
 		s.mu.Unlock()
 		c.failDuplicate(j)
+		return
+	}
+	if code := s.massAllowedLocked(c.now); code != 0 {
+		s.mu.Unlock()
+		c.fail(code)
 		return
 	}
 	tagID := -1
@@ -222,6 +228,11 @@ func (s *Sim) handleMassSend(c *call) {
 	if j, dup := s.duplicateLocked(req.ClientMsgID, c.now); dup {
 		s.mu.Unlock()
 		c.failDuplicate(j)
+		return
+	}
+	if code := s.massAllowedLocked(c.now); code != 0 {
+		s.mu.Unlock()
+		c.fail(code)
 		return
 	}
 	var targets []*userState

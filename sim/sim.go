@@ -109,6 +109,19 @@ type Options struct {
 	// UserPageSize is the page size of user/get and the tag and blacklist
 	// listings; default 10000 (tests lower it to exercise paging).
 	UserPageSize int
+
+	// AccountType is the kind of account (公众号类型): ServiceAccount (the
+	// zero value) or SubscriptionAccount. Interfaces the type lacks answer
+	// 48001, and mass sending follows the type's frequency limits.
+	AccountType AccountType
+	// Unverified simulates an account without 微信认证: the interfaces that
+	// need verification (user management, customer service, template
+	// messages, mass sending, OAuth, parametric QR codes ...) answer 48001.
+	Unverified bool
+	// LinkedMiniPrograms lists the appids of the mini programs linked
+	// (关联小程序) to the account; a template message or subscription
+	// notification opening another answers 40166.
+	LinkedMiniPrograms []string
 }
 
 // String describes the options without secrets (AppSecret, Token and
@@ -300,10 +313,13 @@ func (s *Sim) Account() Account { return s.acct }
 func (s *Sim) SafeMode() bool { return s.opts.SafeMode }
 
 // SetCallbackURL sets the developer's server URL (服务器地址) that followers
-// push to; "" disables pushes.
+// push to; "" disables pushes. Like saving 服务器配置, it makes the URL pass
+// WeChat's URL verification again (a GET with echostr) before the next
+// push; VerifyCallbackURL performs it at once.
 func (s *Sim) SetCallbackURL(u string) {
 	s.mu.Lock()
 	s.callbackURL = u
+	s.callbackVerified = ""
 	s.mu.Unlock()
 }
 

@@ -91,7 +91,11 @@ func (s *Sim) handleTemplateSend(c *call) {
 		TemplateID  string `json:"template_id"`
 		URL         string `json:"url"`
 		ClientMsgID string `json:"client_msg_id"`
-		Data        map[string]struct {
+		MiniProgram *struct {
+			AppID    string `json:"appid"`
+			PagePath string `json:"pagepath"`
+		} `json:"miniprogram"`
+		Data map[string]struct {
 			Value string `json:"value"`
 			Color string `json:"color"`
 		} `json:"data"`
@@ -120,6 +124,11 @@ func (s *Sim) handleTemplateSend(c *call) {
 	if !u.subscribed {
 		s.mu.Unlock()
 		c.fail(43004)
+		return
+	}
+	if code := s.checkMiniProgramLocked(req.MiniProgram != nil, appIDOf(req.MiniProgram)); code != 0 {
+		s.mu.Unlock()
+		c.fail(code)
 		return
 	}
 	data := map[string]string{}

@@ -410,6 +410,11 @@ func (a *app) handleAction(w http.ResponseWriter, r *http.Request) {
 		resp.Pushed = false
 		resp.Warning = "no callback URL is set, nothing was pushed: start wxsim with --forward-to URL or PUT /sim/api/callback"
 		writeJSON(w, http.StatusOK, resp)
+	case errors.Is(err, sim.ErrURLVerification):
+		resp.Pushed = false
+		resp.Warning = "the bot fails WeChat's URL verification, nothing was pushed: " + err.Error() +
+			" (it must answer GET ?signature=&timestamp=&nonce=&echostr= with HTTP 200 and the echostr)"
+		writeJSON(w, http.StatusBadGateway, resp)
 	case errors.As(err, &re):
 		resp.ReplyError = &replyErrorJSON{Reason: re.Reason, StatusCode: re.StatusCode, Timeout: re.Timeout, Body: string(re.Body)}
 		if action != "unfollow" {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -32,6 +33,10 @@ type serveConfig struct {
 	ReplyTimeout time.Duration
 	Retries      int
 	Verbose      bool
+	// The account's rules (公众号类型, 微信认证, 关联小程序).
+	AccountType  string
+	Unverified   bool
+	MiniPrograms string // comma-separated appids of linked mini programs
 }
 
 func defaultPayDir() string {
@@ -57,6 +62,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&c.ReplyTimeout, "reply-timeout", sim.DefaultReplyTimeout, "how long a push waits for the bot's passive reply")
 	fs.IntVar(&c.Retries, "retries", 0, "retries of a push that timed out or failed to connect (WeChat retries 3 times)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the simulator's activity to stderr")
+	fs.StringVar(&c.AccountType, "account-type", "service", "the account type: service (服务号) or subscription (订阅号); interfaces it lacks answer 48001")
+	fs.BoolVar(&c.Unverified, "unverified", false, "simulate an account without 微信认证 (interfaces needing it answer 48001)")
+	fs.StringVar(&c.MiniPrograms, "linked-miniprograms", "", "comma-separated appids of the mini programs linked to the account (others answer 40166)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -76,6 +84,9 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.ReplyTimeout <= 0 {
 		return c, usagef("--reply-timeout must be positive")
+	}
+	if c.AccountType != string(sim.ServiceAccount) && c.AccountType != string(sim.SubscriptionAccount) {
+		return c, usagef("--account-type must be service or subscription, got %q", c.AccountType)
 	}
 	if c.Retries < 0 {
 		return c, usagef("--retries must not be negative")
@@ -126,7 +137,13 @@ func startServer(cfg serveConfig, logger *slog.Logger) (*server, error) {
 		return nil, err
 	}
 	opts := sim.Options{BaseURL: base, CallbackURL: cfg.ForwardTo, SafeMode: cfg.SafeMode,
-		ReplyTimeout: cfg.ReplyTimeout, Retries: cfg.Retries, Logger: logger}
+		ReplyTimeout: cfg.ReplyTimeout, Retries: cfg.Retries, Logger: logger,
+		AccountType: sim.AccountType(cfg.AccountType), Unverified: cfg.Unverified}
+	for _, id := range strings.Split(cfg.MiniPrograms, ",") {
+		if id = strings.TrimSpace(id); id != "" {
+			opts.LinkedMiniPrograms = append(opts.LinkedMiniPrograms, id)
+		}
+	}
 	if cfg.Pay {
 		keys, err := loadOrCreatePayKeys(cfg.PayDir)
 		if err != nil {
@@ -197,6 +214,7 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 		fmt.Fprintf(stderr, "wxsim: WARNING: listening on %s, reachable from other machines, with public development credentials\n", tcp)
 	}
 	printBanner(stdout, cfg, srv)
+	go watchCallback(ctx, srv.sim, stderr, verifyFirstRetry, verifyMaxRetry)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "wxsim: shutting down")
 	return srv.shutdown()
