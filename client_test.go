@@ -62,6 +62,9 @@ func newFake(t *testing.T) *fake {
 	})
 	f.mux.HandleFunc("GET /cgi-bin/token", func(w http.ResponseWriter, r *http.Request) {
 		f.tokenHits.Add(1)
+		if f.tokenFail != nil && f.tokenFail(w) {
+			return
+		}
 		q := r.URL.Query()
 		if q.Get("appid") != appID || q.Get("secret") != secret || q.Get("grant_type") != "client_credential" {
 			http.Error(w, "bad token request", 400)

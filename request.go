@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/wxkit/mp/internal/redact"
 )
 
 // Request describes one API call. Families fill it and hand it to
@@ -145,7 +147,7 @@ func decodeJSON(data []byte, out any, method, path string) error {
 	if bytes.Contains(data, []byte(`"errcode"`)) {
 		var env envelope
 		if err := json.Unmarshal(data, &env); err != nil {
-			return &DecodeError{Method: method, Path: path, Err: err, Body: snippet(data)}
+			return newDecodeError(method, path, err, data)
 		}
 		if env.ErrCode != nil && *env.ErrCode != 0 {
 			e := newAPIError(*env.ErrCode, env.ErrMsg, method, path)
@@ -161,18 +163,21 @@ func decodeJSON(data []byte, out any, method, path string) error {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return &DecodeError{Method: method, Path: path, Err: err, Body: snippet(data)}
+		return newDecodeError(method, path, err, data)
 	}
 	return nil
 }
 
-func snippet(b []byte) string {
-	const n = 128
-	if len(b) > n {
-		return string(b[:n]) + "..."
-	}
-	return string(b)
+// newDecodeError quotes the start of the body with every credential masked
+// (an access_token or a user's refresh_token of an answer that failed to
+// decode), and strips the literals encoding/json copies into its message.
+func newDecodeError(method, path string, err error, data []byte) *DecodeError {
+	_, secrets := redact.JSON(data)
+	return &DecodeError{Method: method, Path: path, Err: redact.JSONError(err, secrets), Body: snippet(data)}
 }
+
+// snippet is the start of a body for an error message, credentials masked.
+func snippet(b []byte) string { return redact.Snippet(b, 128) }
 
 // MarshalJSON encodes v the way WeChat wants it: no HTML escaping of <, >
 // and &, raw UTF-8, no trailing newline.
@@ -372,8 +377,15 @@ func (c *Client) once(ctx context.Context, method, base, path string, q url.Valu
 			return err
 		}
 		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			return err
+		}
 		var de *DecodeError
-		if errors.As(err, &apiErr) || errors.As(err, &de) {
+		if errors.As(err, &de) {
+			// The body may echo a credential of the query (a user's
+			// access_token on /sns/userinfo).
+			de.Body = maskAll(de.Body, c.secrets(q))
+			de.Err = redact.JSONError(de.Err, c.secrets(q))
 			return err
 		}
 		// A failure while reading the body is a transport failure.
