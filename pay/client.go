@@ -167,7 +167,10 @@ func WithWechatPayPublicKey(id string, pub *rsa.PublicKey) Option {
 
 // WithoutResponseVerification disables verification of API response
 // signatures. Only for tests against simulators: it removes the protection
-// against forged responses. Notifications are always verified.
+// against forged responses. Notifications are always verified. With
+// verification on (the default) every 2xx answer must be signed, a 204 with
+// an empty body included; a missing Wechatpay-* header is
+// ErrMissingSignatureHeaders.
 func WithoutResponseVerification() Option { return func(o *options) { o.noVerify = true } }
 
 // WithoutCertificateDownload stops the client from downloading platform

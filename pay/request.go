@@ -134,9 +134,10 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*apiResponse, 
 	case r.verifier != nil:
 		err = r.verifier(resp.Header, body)
 	case r.noVerify || !c.verify:
-	case resp.StatusCode == http.StatusNoContent && len(body) == 0 && !signed:
-		// 204 No Content without signature headers: nothing to verify.
 	default:
+		// Every 2xx is verified, a 204 with an empty body included (its
+		// signed message is "timestamp\nnonce\n\n"): an unsigned
+		// answer is ErrMissingSignatureHeaders, never a success.
 		err = c.verifyResponse(ctx, resp.Header, body)
 	}
 	if err != nil {

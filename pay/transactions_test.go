@@ -197,7 +197,8 @@ func TestQueryOrders(t *testing.T) {
 func TestCloseOrder204(t *testing.T) {
 	t.Parallel()
 	f := newFakePay(t)
-	// Unsigned 204 (no body): accepted.
+	// An unsigned 204 (no body) is not WeChat Pay's: refused, unless
+	// verification is turned off. A signed one signs "ts\nnonce\n\n".
 	f.handleFunc("POST /v3/pay/transactions/out-trade-no/{no}/close", func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("no") == "SIGNED" {
 			f.reply(w, http.StatusNoContent, "")
@@ -213,8 +214,11 @@ func TestCloseOrder204(t *testing.T) {
 	})
 	c := f.client(t)
 	ctx := context.Background()
-	if err := c.CloseOrder(ctx, "1217752501201407033233368018"); err != nil {
-		t.Fatal(err)
+	if err := c.CloseOrder(ctx, "1217752501201407033233368018"); !errors.Is(err, pay.ErrMissingSignatureHeaders) {
+		t.Fatalf("unsigned 204: %v", err)
+	}
+	if err := f.client(t, pay.WithoutResponseVerification()).CloseOrder(ctx, "UNSIGNED"); err != nil {
+		t.Fatalf("unsigned 204 without verification: %v", err)
 	}
 	if err := c.CloseOrder(ctx, "SIGNED"); err != nil {
 		t.Fatal(err)
