@@ -15,18 +15,21 @@ import (
 // Client is one Official Account's connection to the WeChat API. It is safe
 // for concurrent use; create one per AppID and share it.
 type Client struct {
-	cfg     Config
-	http    HTTPDoer
-	base    string
-	open    string
-	mp      string
-	logger  *slog.Logger
-	retry   RetryPolicy
-	store   token.Store
-	tokOpts []token.Option
-	tokens  TokenSource
-	maxBody int64
-	now     func() time.Time
+	cfg    Config
+	http   HTTPDoer
+	base   string
+	open   string
+	mp     string
+	logger *slog.Logger
+	// tokLogger is WithLogger's logger, nil without it: token refresh
+	// failures then go to slog.Default() at WARN.
+	tokLogger *slog.Logger
+	retry     RetryPolicy
+	store     token.Store
+	tokOpts   []token.Option
+	tokens    TokenSource
+	maxBody   int64
+	now       func() time.Time
 }
 
 // New returns a Client for the account cfg. AppID is required; AppSecret is
@@ -50,6 +53,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if s.http == nil {
 		s.http = &http.Client{Timeout: 30 * time.Second}
 	}
+	tokLogger := s.logger // nil: the token sources log through slog.Default()
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -64,6 +68,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	c := &Client{
 		cfg: cfg, http: s.http, base: s.baseURL, open: s.openBaseURL, mp: s.mpBaseURL,
 		logger: s.logger, retry: s.retry, store: s.store, tokOpts: s.tokenOpts, now: s.now, maxBody: s.maxBody,
+		tokLogger: tokLogger,
 	}
 	switch {
 	case s.tokenSource != nil:
@@ -100,9 +105,11 @@ func (c *Client) AccessToken(ctx context.Context) (string, error) { return c.tok
 // CredentialSource returns a token.Source for another credential of this
 // account with the access_token's lifecycle (the JS-SDK jsapi_ticket, the
 // card api_ticket), sharing the client's store, logger and token options.
+// Failed refreshes are logged at WARN through the client's logger, or
+// slog.Default() without WithLogger.
 // Its key is "wxkit:mp:<appid>:<kind>".
 func (c *Client) CredentialSource(kind string, f token.Fetcher) *token.Source {
-	opts := append([]token.Option{token.WithStore(c.store), token.WithLogger(c.logger)}, c.tokOpts...)
+	opts := append([]token.Option{token.WithStore(c.store), token.WithLogger(c.tokLogger)}, c.tokOpts...)
 	return token.NewSource("wxkit:mp:"+c.cfg.AppID+":"+kind, f, opts...)
 }
 

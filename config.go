@@ -126,7 +126,9 @@ func WithHost(u string) Option {
 }
 
 // WithLogger logs requests (redacted) at debug level and failures at warn
-// level. Logging is off by default.
+// level. Without it the client logs nothing but failed token refreshes,
+// which go to slog.Default() at WARN (never with a secret);
+// WithLogger(slog.New(slog.DiscardHandler)) silences those too.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {
