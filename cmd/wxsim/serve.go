@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -32,6 +34,11 @@ type serveConfig struct {
 	ReplyTimeout time.Duration
 	Retries      int
 	Verbose      bool
+	// AllowHosts are Host values accepted besides loopback ones
+	// (--allow-host); "*" accepts any.
+	AllowHosts []string
+	// readTimeout and writeTimeout replace the server's defaults (tests).
+	readTimeout, writeTimeout time.Duration
 }
 
 func defaultPayDir() string {
@@ -57,6 +64,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&c.ReplyTimeout, "reply-timeout", sim.DefaultReplyTimeout, "how long a push waits for the bot's passive reply")
 	fs.IntVar(&c.Retries, "retries", 0, "retries of a push that timed out or failed to connect (WeChat retries 3 times)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the simulator's activity to stderr")
+	fs.Var((*hostList)(&c.AllowHosts), "allow-host", "a Host name to accept besides 127.0.0.1, ::1 and localhost (repeatable; \"*\" accepts any): needed to reach a non-loopback --addr")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -152,7 +160,9 @@ func startServer(cfg serveConfig, logger *slog.Logger) (*server, error) {
 		mchid = srv.keys.Merchant.MchID
 	}
 	srv.app = newApp(srv.sim, srv.pay, mchid, logger)
-	srv.http = &http.Server{Handler: srv.app.handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv.http = &http.Server{Handler: hostGuard(srv.app.handler(), cfg.AllowHosts),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: cmp.Or(cfg.readTimeout, serverReadTimeout),
+		WriteTimeout: cmp.Or(cfg.writeTimeout, serverWriteTimeout(cfg)), IdleTimeout: serverIdleTimeout}
 	go func() { _ = srv.http.Serve(ln) }()
 	return srv, nil
 }
@@ -193,9 +203,7 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	if tcp := srv.ln.Addr().(*net.TCPAddr); !tcp.IP.IsLoopback() {
-		fmt.Fprintf(stderr, "wxsim: WARNING: listening on %s, reachable from other machines, with public development credentials\n", tcp)
-	}
+	warnExposed(stderr, srv.ln.Addr().(*net.TCPAddr), cfg)
 	printBanner(stdout, cfg, srv)
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "wxsim: shutting down")
@@ -253,4 +261,19 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 	fmt.Fprintf(w, "\nTry: wxsim%s follow --user Alice, then wxsim%s send --user Alice hello\n", simFlag, simFlag)
 	fmt.Fprintf(w, "     (or open %s/ in a browser)\n", srv.url)
 	fmt.Fprintf(w, "Press Ctrl+C to stop.\n")
+}
+
+// warnExposed warns loudly when the listener is reachable from other
+// machines: the simulator has no authentication.
+func warnExposed(stderr io.Writer, tcp *net.TCPAddr, cfg serveConfig) {
+	if !tcp.IP.IsLoopback() {
+		fmt.Fprintf(stderr, "\nwxsim: WARNING: listening on %s: reachable from other machines.\n"+
+			"wxsim: WARNING: the simulator has NO authentication: its credentials are public development ones and its\n"+
+			"wxsim: WARNING: control API (/sim/api) lets anyone who reaches it act as any simulated user.\n", tcp)
+		if len(cfg.AllowHosts) == 0 {
+			fmt.Fprintf(stderr, "wxsim: WARNING: requests are still accepted only with a loopback Host; add --allow-host NAME for each name other machines use.\n\n")
+		} else {
+			fmt.Fprintf(stderr, "wxsim: WARNING: accepting the Host names %s.\n\n", strings.Join(cfg.AllowHosts, ", "))
+		}
+	}
 }
