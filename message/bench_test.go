@@ -146,7 +146,7 @@ func BenchmarkFloorSafeMode(b *testing.B) {
 		enc := field(body, "Encrypt")
 		want := sign(testToken, ts, nonce, string(enc))
 		if subtle.ConstantTimeCompare([]byte(want), []byte(q.Get("msg_signature"))) != 1 {
-			http.Error(w, "forbidden", 403)
+			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
 		raw := make([]byte, base64.StdEncoding.DecodedLen(len(enc)))

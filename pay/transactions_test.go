@@ -143,7 +143,6 @@ func TestOrderValidation(t *testing.T) {
 	if err := c.CloseOrder(ctx, ""); !errors.As(err, &ae) {
 		t.Errorf("close: %v", err)
 	}
-	//lint:ignore SA1012 checking the nil-context guard
 	if _, err := c.QueryOrderByID(nilCtx(), "1"); !errors.As(err, &ae) || ae.Name != "ctx" {
 		t.Errorf("nil ctx: %v", err)
 	}
