@@ -50,10 +50,21 @@ func BenchmarkDo(b *testing.B) {
 }
 
 // BenchmarkFloorDo is the same call written directly on net/http and
-// encoding/json: the floor the helper is measured against.
+// encoding/json: the floor the helper is measured against. Like the
+// client's default, it bounds the wait on the transport
+// (ResponseHeaderTimeout), not with http.Client.Timeout.
 func BenchmarkFloorDo(b *testing.B) {
+	floorDo(b, &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: 30 * time.Second}})
+}
+
+// BenchmarkFloorDoClientTimeout is the floor with http.Client.Timeout, the
+// client's default before 0.1.0: what that timeout costs.
+func BenchmarkFloorDoClientTimeout(b *testing.B) {
+	floorDo(b, &http.Client{Timeout: 30 * time.Second})
+}
+
+func floorDo(b *testing.B, hc *http.Client) {
 	srv := benchServer(b)
-	hc := &http.Client{Timeout: 30 * time.Second} // as the client's default
 
 	ctx := context.Background()
 	b.ReportAllocs()
