@@ -3,9 +3,11 @@ package mp_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +83,77 @@ func floorDo(b *testing.B, hc *http.Client) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDoObserved is BenchmarkDo with an observer that counts: what
+// the hook costs when set (unset, it is one nil check).
+func BenchmarkDoObserved(b *testing.B) {
+	srv := benchServer(b)
+	var n int
+	c, err := mp.New(mp.Config{AppID: "wxbench"}, mp.WithBaseURL(srv.URL), mp.WithTokenSource(staticSource("TOKEN")),
+		mp.WithObserver(func(context.Context, mp.Attempt) { n++ }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		var u benchUser
+		if err := c.Do(ctx, &mp.Request{Path: "/cgi-bin/user/info", Query: map[string]string{"openid": "o1", "lang": "zh_CN"}}, &u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDoLargePage decodes a 300 KB answer (a follower page of 10000
+// OpenIDs): the body is read into one buffer sized from Content-Length.
+func BenchmarkDoLargePage(b *testing.B) {
+	page := largePage()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(page) }))
+	b.Cleanup(srv.Close)
+	c, err := mp.New(mp.Config{AppID: "wxbench"}, mp.WithBaseURL(srv.URL), mp.WithTokenSource(staticSource("TOKEN")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var raw []byte
+		if err := c.Do(ctx, &mp.Request{Path: "/cgi-bin/user/get"}, &raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFloorLargePage is the same read with io.ReadAll.
+func BenchmarkFloorLargePage(b *testing.B) {
+	page := largePage()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(page) }))
+	b.Cleanup(srv.Close)
+	hc := &http.Client{Transport: &http.Transport{}}
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := hc.Get(srv.URL + "/cgi-bin/user/get?access_token=TOKEN")
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_ = append([]byte(nil), data...)
+	}
+}
+
+func largePage() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"total":10000,"count":10000,"data":{"openid":[`)
+	for i := range 10000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"o6_bmjrPTlm6_2sgVt7hMZ%06d"`, i)
+	}
+	sb.WriteString(`]},"next_openid":"o6_bmjrPTlm6_2sgVt7hMZ009999"}`)
+	return []byte(sb.String())
 }
