@@ -137,21 +137,20 @@ func isJSONish(ct string) bool {
 // series), capped at the client's limit.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	tooBig := func() error { return fmt.Errorf("mp: response body exceeds %d bytes", c.maxBody) }
-	if n := resp.ContentLength; n >= 0 {
+	var data []byte
+	if n := resp.ContentLength; n <= 0 {
+		data = make([]byte, 0, 512)
+	} else {
 		if n > c.maxBody {
 			return nil, tooBig()
 		}
-		data := make([]byte, n, n+1)
+		data = make([]byte, n, n+1)
 		if _, err := io.ReadFull(resp.Body, data); err != nil {
 			return nil, err
 		}
-		// Read to EOF: net/http then reuses the connection at once.
-		if m, _ := resp.Body.Read(data[n : n+1]); m > 0 {
-			return nil, errors.New("mp: response body longer than its Content-Length")
-		}
-		return data, nil
+		// Read to EOF: net/http then reuses the connection at once. A
+		// hand-made response may hold more than announced: read on.
 	}
-	data := make([]byte, 0, 512)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
