@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,11 +106,11 @@ func BenchmarkDoObserved(b *testing.B) {
 	}
 }
 
-// BenchmarkDoLargePage decodes a 300 KB answer (a follower page of 10000
-// OpenIDs): the body is read into one buffer sized from Content-Length.
+// BenchmarkDoLargePage reads a 300 KB answer (a follower page of 10000
+// OpenIDs) with its Content-Length: into one buffer of that size.
 func BenchmarkDoLargePage(b *testing.B) {
 	page := largePage()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(page) }))
+	srv := httptest.NewServer(pageHandler(page))
 	b.Cleanup(srv.Close)
 	c, err := mp.New(mp.Config{AppID: "wxbench"}, mp.WithBaseURL(srv.URL), mp.WithTokenSource(staticSource("TOKEN")))
 	if err != nil {
@@ -129,7 +130,7 @@ func BenchmarkDoLargePage(b *testing.B) {
 // BenchmarkFloorLargePage is the same read with io.ReadAll.
 func BenchmarkFloorLargePage(b *testing.B) {
 	page := largePage()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(page) }))
+	srv := httptest.NewServer(pageHandler(page))
 	b.Cleanup(srv.Close)
 	hc := &http.Client{Transport: &http.Transport{}}
 	b.SetBytes(int64(len(page)))
@@ -143,6 +144,13 @@ func BenchmarkFloorLargePage(b *testing.B) {
 		resp.Body.Close()
 		_ = append([]byte(nil), data...)
 	}
+}
+
+func pageHandler(page []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+		_, _ = w.Write(page)
+	})
 }
 
 func largePage() []byte {
