@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/wxkit/mp/token"
@@ -15,18 +17,23 @@ import (
 // Client is one Official Account's connection to the WeChat API. It is safe
 // for concurrent use; create one per AppID and share it.
 type Client struct {
-	cfg     Config
-	http    HTTPDoer
-	base    string
-	open    string
-	mp      string
-	logger  *slog.Logger
-	retry   RetryPolicy
-	store   token.Store
-	tokOpts []token.Option
-	tokens  TokenSource
-	maxBody int64
-	now     func() time.Time
+	cfg    Config
+	http   HTTPDoer
+	base   string
+	open   string
+	mp     string
+	logger *slog.Logger
+	// tokLogger is WithLogger's logger, nil without it: token refresh
+	// failures then go to slog.Default() at WARN.
+	tokLogger *slog.Logger
+	retry     RetryPolicy
+	store     token.Store
+	tokOpts   []token.Option
+	tokens    TokenSource
+	maxBody   int64
+	now       func() time.Time
+	// observer sees every attempt (WithObserver); unset, it costs one check.
+	observer func(context.Context, Attempt)
 }
 
 // New returns a Client for the account cfg. AppID is required; AppSecret is
@@ -48,8 +55,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		}
 	}
 	if s.http == nil {
-		s.http = &http.Client{Timeout: 30 * time.Second}
+		s.http = defaultHTTPClient
 	}
+	tokLogger := s.logger // nil: the token sources log through slog.Default()
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -64,6 +72,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	c := &Client{
 		cfg: cfg, http: s.http, base: s.baseURL, open: s.openBaseURL, mp: s.mpBaseURL,
 		logger: s.logger, retry: s.retry, store: s.store, tokOpts: s.tokenOpts, now: s.now, maxBody: s.maxBody,
+		tokLogger: tokLogger, observer: s.observer,
 	}
 	switch {
 	case s.tokenSource != nil:
@@ -74,6 +83,37 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		c.tokens = c.CredentialSource("access_token", &accessTokenFetcher{c: c, classic: s.classicToken})
 	}
 	return c, nil
+}
+
+// defaultHTTPClient sends requests straight through a shared transport
+// that bounds each stage of a call, instead of an http.Client whose Timeout
+// costs about ten allocations per request: connecting and the TLS
+// handshake take at most 10 s, the wait for an answer's headers 30 s; the
+// call as a whole is bounded by the caller's context. WeChat's API hosts do
+// not redirect, so the redirect machinery of http.Client is not needed
+// (a 3xx answer is an *HTTPError).
+var defaultHTTPClient HTTPDoer = transportDoer{&http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	ForceAttemptHTTP2:     true,
+	MaxIdleConns:          100,
+	MaxIdleConnsPerHost:   16,
+	IdleConnTimeout:       90 * time.Second,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ResponseHeaderTimeout: 30 * time.Second,
+	ExpectContinueTimeout: time.Second,
+}}
+
+// transportDoer sends a request with one round trip.
+type transportDoer struct{ rt http.RoundTripper }
+
+func (d transportDoer) Do(r *http.Request) (*http.Response, error) {
+	resp, err := d.rt.RoundTrip(r)
+	if err != nil {
+		// As http.Client does: the URL in the error (redacted later).
+		return nil, &url.Error{Op: r.Method[:1] + strings.ToLower(r.Method[1:]), URL: r.URL.String(), Err: err}
+	}
+	return resp, nil
 }
 
 // String describes the client without secrets.
@@ -100,9 +140,11 @@ func (c *Client) AccessToken(ctx context.Context) (string, error) { return c.tok
 // CredentialSource returns a token.Source for another credential of this
 // account with the access_token's lifecycle (the JS-SDK jsapi_ticket, the
 // card api_ticket), sharing the client's store, logger and token options.
+// Failed refreshes are logged at WARN through the client's logger, or
+// slog.Default() without WithLogger.
 // Its key is "wxkit:mp:<appid>:<kind>".
 func (c *Client) CredentialSource(kind string, f token.Fetcher) *token.Source {
-	opts := append([]token.Option{token.WithStore(c.store), token.WithLogger(c.logger)}, c.tokOpts...)
+	opts := append([]token.Option{token.WithStore(c.store), token.WithLogger(c.tokLogger)}, c.tokOpts...)
 	return token.NewSource("wxkit:mp:"+c.cfg.AppID+":"+kind, f, opts...)
 }
 

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -62,6 +63,9 @@ func newFake(t *testing.T) *fake {
 	})
 	f.mux.HandleFunc("GET /cgi-bin/token", func(w http.ResponseWriter, r *http.Request) {
 		f.tokenHits.Add(1)
+		if f.tokenFail != nil && f.tokenFail(w) {
+			return
+		}
 		q := r.URL.Query()
 		if q.Get("appid") != appID || q.Get("secret") != secret || q.Get("grant_type") != "client_credential" {
 			http.Error(w, "bad token request", 400)
@@ -370,15 +374,36 @@ func TestTimeoutRetriedForGET(t *testing.T) {
 	f := newFake(t)
 	var calls atomic.Int64
 	f.mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
-			time.Sleep(300 * time.Millisecond)
-		}
+		calls.Add(1)
 		ok(w)
 	})
-	c := f.client(t, mp.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+	// The first attempt times out, the way http.Client reports it; no
+	// clock is involved, so a loaded machine cannot change the outcome.
+	var timedOut atomic.Bool
+	hc := doerFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Path == "/base/slow" && timedOut.CompareAndSwap(false, true) {
+			return nil, &url.Error{Op: r.Method, URL: r.URL.String(), Err: timeoutError{}}
+		}
+		return http.DefaultClient.Do(r)
+	})
+	c := f.client(t, mp.WithHTTPClient(hc))
 	require.NoError(t, c.Do(context.Background(), &mp.Request{Path: "/slow"}, nil))
-	assert.EqualValues(t, 2, calls.Load())
+	assert.True(t, timedOut.Load())
+	assert.EqualValues(t, 1, calls.Load(), "the retry reached the server")
 }
+
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+// timeoutError is a net.Error that timed out, like a client deadline.
+type timeoutError struct{}
+
+func (timeoutError) Error() string {
+	return "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+}
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
 
 func TestBackoffHonoursContext(t *testing.T) {
 	t.Parallel()
@@ -422,7 +447,7 @@ func TestTokenEndpointFaults(t *testing.T) {
 		"500":     func(w http.ResponseWriter) bool { w.WriteHeader(500); return true },
 		"busy":    func(w http.ResponseWriter) bool { busy(w); return true },
 		"garbage": func(w http.ResponseWriter) bool { io.WriteString(w, "{not json"); return true },
-		"timeout": func(w http.ResponseWriter) bool { time.Sleep(150 * time.Millisecond); return true },
+		"timeout": nil, // injected by the transport below
 	}
 	for name, fault := range faults {
 		t.Run(name, func(t *testing.T) {
@@ -430,15 +455,23 @@ func TestTokenEndpointFaults(t *testing.T) {
 			f := newFake(t)
 			var failing atomic.Bool
 			f.tokenFail = func(w http.ResponseWriter) bool {
-				if failing.Load() {
+				if failing.Load() && fault != nil {
 					return fault(w)
 				}
 				return false
 			}
+			// A timeout as http.Client reports it, without a clock: a
+			// loaded machine cannot turn a good answer into a timeout.
+			hc := doerFunc(func(r *http.Request) (*http.Response, error) {
+				if fault == nil && failing.Load() && strings.HasSuffix(r.URL.Path, "/stable_token") {
+					return nil, &url.Error{Op: r.Method, URL: r.URL.String(), Err: timeoutError{}}
+				}
+				return http.DefaultClient.Do(r)
+			})
 			var mu sync.Mutex
 			now := time.Now()
 			clk := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-			c := f.client(t, mp.WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}), mp.WithClock(clk),
+			c := f.client(t, mp.WithHTTPClient(hc), mp.WithClock(clk),
 				mp.WithTokenOptions(token.WithMinRetryInterval(0)))
 			ctx := context.Background()
 			v, err := c.AccessToken(ctx)
@@ -486,8 +519,15 @@ func TestSecretsNeverInErrorsOrLogs(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	f.mux.HandleFunc("/hang", func(w http.ResponseWriter, r *http.Request) { time.Sleep(200 * time.Millisecond) })
-	c := f.client(t, mp.WithLogger(logger), mp.WithHTTPClient(&http.Client{Timeout: 30 * time.Millisecond}))
+	// /hang times out the way http.Client reports it: a *url.Error with
+	// the whole URL, access_token included.
+	hc := doerFunc(func(r *http.Request) (*http.Response, error) {
+		if r.URL.Path == "/base/hang" {
+			return nil, &url.Error{Op: r.Method, URL: r.URL.String(), Err: timeoutError{}}
+		}
+		return http.DefaultClient.Do(r)
+	})
+	c := f.client(t, mp.WithLogger(logger), mp.WithHTTPClient(hc))
 	ctx := context.Background()
 	tok, err := c.AccessToken(ctx)
 	require.NoError(t, err)

@@ -67,6 +67,7 @@ type settings struct {
 	tokenSource  TokenSource
 	now          func() time.Time
 	maxBody      int64
+	observer     func(context.Context, Attempt)
 }
 
 // TokenSource hands out access tokens. *token.Source satisfies it; supply
@@ -78,7 +79,9 @@ type TokenSource interface {
 }
 
 // WithHTTPClient sends requests through c. The client is used as given and
-// never modified. The default is an *http.Client with a 30 s timeout.
+// never modified. The default client limits connecting and the TLS
+// handshake to 10 s and the wait for an answer's headers to 30 s; bound a
+// whole call with the context's deadline.
 func WithHTTPClient(c HTTPDoer) Option {
 	return func(s *settings) error {
 		if c == nil {
@@ -126,7 +129,9 @@ func WithHost(u string) Option {
 }
 
 // WithLogger logs requests (redacted) at debug level and failures at warn
-// level. Logging is off by default.
+// level. Without it the client logs nothing but failed token refreshes,
+// which go to slog.Default() at WARN (never with a secret);
+// WithLogger(slog.New(slog.DiscardHandler)) silences those too.
 func WithLogger(l *slog.Logger) Option {
 	return func(s *settings) error {
 		if l == nil {

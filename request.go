@@ -11,10 +11,14 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/wxkit/mp/internal/redact"
 )
 
 // Request describes one API call. Families fill it and hand it to
@@ -128,15 +132,44 @@ func isJSONish(ct string) bool {
 	return mt == "application/json" || mt == "text/plain" || mt == "text/json" || mt == ""
 }
 
+// readBody reads a JSON answer, sized from Content-Length when the server
+// sent one (a 300 KB follower page is one allocation, not a doubling
+// series), capped at the client's limit.
 func (c *Client) readBody(resp *http.Response) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	if err != nil {
-		return nil, err
+	tooBig := func() error { return fmt.Errorf("mp: response body exceeds %d bytes", c.maxBody) }
+	var data []byte
+	if n := resp.ContentLength; n <= 0 {
+		data = make([]byte, 0, 512)
+	} else {
+		if n > c.maxBody {
+			return nil, tooBig()
+		}
+		data = make([]byte, n, n+1)
+		if _, err := io.ReadFull(resp.Body, data); err != nil {
+			return nil, err
+		}
+		// Read to EOF: net/http then reuses the connection at once. A
+		// hand-made response may hold more than announced: read on.
 	}
-	if int64(len(data)) > c.maxBody {
-		return nil, fmt.Errorf("mp: response body exceeds %d bytes", c.maxBody)
+	for {
+		if len(data) == cap(data) {
+			// Double: fewer, larger steps than append's 1.25x.
+			grown := make([]byte, len(data), 2*cap(data))
+			copy(grown, data)
+			data = grown
+		}
+		n, err := resp.Body.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > c.maxBody {
+			return nil, tooBig()
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	return data, nil
 }
 
 // decodeJSON checks errcode, then decodes data into out.
@@ -145,7 +178,7 @@ func decodeJSON(data []byte, out any, method, path string) error {
 	if bytes.Contains(data, []byte(`"errcode"`)) {
 		var env envelope
 		if err := json.Unmarshal(data, &env); err != nil {
-			return &DecodeError{Method: method, Path: path, Err: err, Body: snippet(data)}
+			return newDecodeError(method, path, err, data)
 		}
 		if env.ErrCode != nil && *env.ErrCode != 0 {
 			e := newAPIError(*env.ErrCode, env.ErrMsg, method, path)
@@ -161,18 +194,21 @@ func decodeJSON(data []byte, out any, method, path string) error {
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return &DecodeError{Method: method, Path: path, Err: err, Body: snippet(data)}
+		return newDecodeError(method, path, err, data)
 	}
 	return nil
 }
 
-func snippet(b []byte) string {
-	const n = 128
-	if len(b) > n {
-		return string(b[:n]) + "..."
-	}
-	return string(b)
+// newDecodeError quotes the start of the body with every credential masked
+// (an access_token or a user's refresh_token of an answer that failed to
+// decode), and strips the literals encoding/json copies into its message.
+func newDecodeError(method, path string, err error, data []byte) *DecodeError {
+	_, secrets := redact.JSON(data)
+	return &DecodeError{Method: method, Path: path, Err: redact.JSONError(err, secrets), Body: snippet(data)}
 }
+
+// snippet is the start of a body for an error message, credentials masked.
+func snippet(b []byte) string { return redact.Snippet(b, 128) }
 
 // MarshalJSON encodes v the way WeChat wants it: no HTML escaping of <, >
 // and &, raw UTF-8, no trailing newline.
@@ -192,31 +228,95 @@ func MarshalJSON(v any) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-func encodeQuery(q any) (url.Values, error) {
+// queryParts is the query of a call without access_token: a map of
+// strings is kept as is and encoded straight into the request URL (one
+// allocation for URL and query), anything else is encoded once.
+type queryParts struct {
+	raw string
+	m   map[string]string
+}
+
+func encodeQuery(q any) (queryParts, error) {
 	switch v := q.(type) {
 	case nil:
-		return url.Values{}, nil
+		return queryParts{}, nil
 	case url.Values:
-		return copyValues(v), nil
+		return queryParts{raw: v.Encode()}, nil
 	case map[string][]string:
-		return copyValues(v), nil
+		return queryParts{raw: url.Values(v).Encode()}, nil
 	case map[string]string:
-		c := make(url.Values, len(v)+1)
-		for k, s := range v {
-			c.Set(k, s)
-		}
-		return c, nil
+		return queryParts{m: v}, nil
 	default:
-		return query.Values(q)
+		vs, err := query.Values(q)
+		if err != nil {
+			return queryParts{}, err
+		}
+		return queryParts{raw: vs.Encode()}, nil
 	}
 }
 
-func copyValues(v map[string][]string) url.Values {
-	c := make(url.Values, len(v)+1)
-	for k, vs := range v {
-		c[k] = vs
+// buildURL writes base, path, the query and the token into one string.
+func buildURL(base, path string, q queryParts, tok string) string {
+	n := len(base) + len(path) + len(q.raw) + len(tok) + len("?&access_token=")
+	for k, v := range q.m {
+		n += len(k) + len(v) + 2
 	}
-	return c
+	var b strings.Builder
+	b.Grow(n + n/8)
+	b.WriteString(base)
+	b.WriteString(path)
+	sep := byte('?')
+	if strings.IndexByte(path, '?') >= 0 {
+		sep = '&'
+	}
+	if q.raw != "" {
+		b.WriteByte(sep)
+		b.WriteString(q.raw)
+		sep = '&'
+	}
+	if len(q.m) > 0 {
+		var small [8]string
+		keys := small[:0]
+		for k := range q.m {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			b.WriteByte(sep)
+			writeEscaped(&b, k)
+			b.WriteByte('=')
+			writeEscaped(&b, q.m[k])
+			sep = '&'
+		}
+	}
+	if tok != "" {
+		b.WriteByte(sep)
+		b.WriteString("access_token=")
+		writeEscaped(&b, tok)
+	}
+	return b.String()
+}
+
+// writeEscaped writes s escaped as url.QueryEscape does.
+func writeEscaped(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if shouldEscape(s[i]) {
+			b.WriteString(url.QueryEscape(s))
+			return
+		}
+	}
+	b.WriteString(s)
+}
+
+// shouldEscape reports whether url.QueryEscape changes c.
+func shouldEscape(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return false
+	case c == '-' || c == '_' || c == '.' || c == '~':
+		return false
+	}
+	return true
 }
 
 type responseHandler func(method, path string, resp *http.Response) error
@@ -254,9 +354,17 @@ func (c *Client) execute(ctx context.Context, r *Request, handle responseHandler
 			if tok, err = c.tokens.Token(ctx); err != nil {
 				return fmt.Errorf("mp: %s %s: getting access_token: %w", method, path, err)
 			}
-			q.Set("access_token", tok)
 		}
-		err = c.once(ctx, method, base, path, q, body, form, handle, attempt)
+		target := buildURL(base, path, q, tok)
+		var res attemptResult
+		if c.observer == nil {
+			res = c.once(ctx, method, path, target, body, form, handle, attempt)
+		} else {
+			start := time.Now()
+			res = c.once(ctx, method, path, target, body, form, handle, attempt)
+			c.observe(ctx, method, path, attempt, start, body, form, res)
+		}
+		err = res.err
 		if err == nil {
 			return nil
 		}
@@ -313,44 +421,69 @@ func isHTTPRetryable(err error) bool {
 	return errors.As(err, &h) && (h.StatusCode >= 500 || h.StatusCode == http.StatusTooManyRequests)
 }
 
+// attemptResult is what one attempt reports to the loop and the observer.
+type attemptResult struct {
+	err           error
+	status        int
+	responseBytes int64
+}
+
+// userAgent is shared by every request: the transport only reads it.
+var userAgent = []string{UserAgent}
+
+// jsonContentType is the Content-Type of a JSON body.
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
 // once sends one attempt and hands a 200 answer to handle.
-func (c *Client) once(ctx context.Context, method, base, path string, q url.Values, body []byte, form *formBody,
-	handle responseHandler, attempt int) error {
-	u := base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+func (c *Client) once(ctx context.Context, method, path, target string, body []byte, form *formBody,
+	handle responseHandler, attempt int) (res attemptResult) {
 	var rd io.Reader
 	var length int64
-	contentType := ""
+	var contentType []string
 	switch {
 	case form != nil:
-		rd, length, contentType = form.reader(), form.length, form.contentType
+		rd, length, contentType = form.reader(), form.length, []string{form.contentType}
 	case body != nil:
-		rd, length, contentType = bytes.NewReader(body), int64(len(body)), "application/json; charset=utf-8"
+		rd, length, contentType = bytes.NewReader(body), int64(len(body)), jsonContentType
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	req, err := http.NewRequestWithContext(ctx, method, target, rd)
 	if err != nil {
-		return redactError(fmt.Errorf("mp: %s %s: %w", method, path, err), c.secrets(q)...)
+		res.err = redactError(fmt.Errorf("mp: %s %s: %w", method, path, err), c.secrets(target)...)
+		return res
 	}
 	if rd != nil {
 		req.ContentLength = length // -1: chunked
-		req.Header.Set("Content-Type", contentType)
+		req.Header["Content-Type"] = contentType
 	}
-	req.Header.Set("User-Agent", "wxkit-mp")
-	start := time.Now()
+	req.Header["User-Agent"] = userAgent
+	var start time.Time
+	debug := c.logger.Enabled(ctx, slog.LevelDebug)
+	if debug {
+		start = time.Now()
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("mp: %s %s: %w", method, path, ctx.Err())
+			res.err = fmt.Errorf("mp: %s %s: %w", method, path, ctx.Err())
+			return res
 		}
-		return &transportError{redactError(err, c.secrets(q)...)}
+		res.err = &transportError{redactError(err, c.secrets(req.URL.RawQuery)...)}
+		return res
+	}
+	res.status = resp.StatusCode
+	var counted *countingBody
+	if c.observer != nil {
+		counted = &countingBody{r: resp.Body}
+		resp.Body = counted
 	}
 	defer func() {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		drain(resp.Body)
 		_ = resp.Body.Close()
+		if counted != nil {
+			res.responseBytes = counted.n
+		}
 	}()
-	if c.logger.Enabled(ctx, slog.LevelDebug) {
+	if debug {
 		c.logger.LogAttrs(ctx, slog.LevelDebug, "wechat api", slog.String("method", method),
 			slog.String("url", RedactURL(req.URL)), slog.Int("status", resp.StatusCode),
 			slog.Int("attempt", attempt), slog.Duration("elapsed", time.Since(start)))
@@ -361,28 +494,78 @@ func (c *Client) once(ctx context.Context, method, base, path string, q url.Valu
 		if err := decodeJSON(data, nil, method, path); err != nil {
 			var apiErr *APIError
 			if errors.As(err, &apiErr) {
-				return apiErr
+				res.err = apiErr
+				return res
 			}
 		}
-		return &HTTPError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: maskAll(snippet(data), c.secrets(q))}
+		res.err = &HTTPError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: maskAll(snippet(data), c.secrets(req.URL.RawQuery))}
+		return res
 	}
 	if err := handle(method, path, resp); err != nil {
-		var se *streamError
-		if errors.As(err, &se) {
-			return err
-		}
-		var apiErr *APIError
-		var de *DecodeError
-		if errors.As(err, &apiErr) || errors.As(err, &de) {
-			return err
-		}
-		// A failure while reading the body is a transport failure.
-		return &transportError{redactError(fmt.Errorf("mp: %s %s: reading response: %w", method, path, err), c.secrets(q)...)}
+		res.err = c.handleError(err, method, path, req.URL.RawQuery)
 	}
-	return nil
+	return res
+}
+
+// handleError types a failure of the response handler.
+func (c *Client) handleError(err error, method, path, rawQuery string) error {
+	var se *streamError
+	if errors.As(err, &se) {
+		return err
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return err
+	}
+	var de *DecodeError
+	if errors.As(err, &de) {
+		// The body may echo a credential of the query (a user's
+		// access_token on /sns/userinfo).
+		de.Body = maskAll(de.Body, c.secrets(rawQuery))
+		de.Err = redact.JSONError(de.Err, c.secrets(rawQuery))
+		return err
+	}
+	// A failure while reading the body is a transport failure.
+	return &transportError{redactError(fmt.Errorf("mp: %s %s: reading response: %w", method, path, err), c.secrets(rawQuery)...)}
+}
+
+// countingBody counts the bytes read from a response body, for the
+// observer.
+type countingBody struct {
+	r io.ReadCloser
+	n int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	return n, err
+}
+
+func (b *countingBody) Close() error { return b.r.Close() }
+
+var drainBuf = sync.Pool{New: func() any { b := make([]byte, 4096); return &b }}
+
+// drain reads what is left of a body (up to 64 KiB) so the connection can
+// be reused; a body already read to its end costs one Read.
+func drain(r io.Reader) {
+	bp := drainBuf.Get().(*[]byte)
+	defer drainBuf.Put(bp)
+	for total := 0; total < 64<<10; {
+		n, err := r.Read(*bp)
+		total += n
+		if err != nil {
+			return
+		}
+	}
 }
 
 // secrets lists the credential values of this call, masked from errors.
-func (c *Client) secrets(q url.Values) []string {
+// Only failures pay for parsing the query. rawQuery may be a whole URL.
+func (c *Client) secrets(rawQuery string) []string {
+	if _, after, ok := strings.Cut(rawQuery, "?"); ok {
+		rawQuery = after
+	}
+	q, _ := url.ParseQuery(rawQuery)
 	return []string{q.Get("access_token"), c.cfg.AppSecret, q.Get("secret"), q.Get("refresh_token")}
 }

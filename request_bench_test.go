@@ -3,9 +3,12 @@ package mp_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,10 +53,21 @@ func BenchmarkDo(b *testing.B) {
 }
 
 // BenchmarkFloorDo is the same call written directly on net/http and
-// encoding/json: the floor the helper is measured against.
+// encoding/json: the floor the helper is measured against. Like the
+// client's default, it bounds the wait on the transport
+// (ResponseHeaderTimeout), not with http.Client.Timeout.
 func BenchmarkFloorDo(b *testing.B) {
+	floorDo(b, &http.Client{Transport: &http.Transport{ResponseHeaderTimeout: 30 * time.Second}})
+}
+
+// BenchmarkFloorDoClientTimeout is the floor with http.Client.Timeout, the
+// client's default before 0.1.0: what that timeout costs.
+func BenchmarkFloorDoClientTimeout(b *testing.B) {
+	floorDo(b, &http.Client{Timeout: 30 * time.Second})
+}
+
+func floorDo(b *testing.B, hc *http.Client) {
 	srv := benchServer(b)
-	hc := &http.Client{Timeout: 30 * time.Second} // as the client's default
 
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -70,4 +84,84 @@ func BenchmarkFloorDo(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDoObserved is BenchmarkDo with an observer that counts: what
+// the hook costs when set (unset, it is one nil check).
+func BenchmarkDoObserved(b *testing.B) {
+	srv := benchServer(b)
+	var n int
+	c, err := mp.New(mp.Config{AppID: "wxbench"}, mp.WithBaseURL(srv.URL), mp.WithTokenSource(staticSource("TOKEN")),
+		mp.WithObserver(func(context.Context, mp.Attempt) { n++ }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		var u benchUser
+		if err := c.Do(ctx, &mp.Request{Path: "/cgi-bin/user/info", Query: map[string]string{"openid": "o1", "lang": "zh_CN"}}, &u); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDoLargePage reads a 300 KB answer (a follower page of 10000
+// OpenIDs) with its Content-Length: into one buffer of that size.
+func BenchmarkDoLargePage(b *testing.B) {
+	page := largePage()
+	srv := httptest.NewServer(pageHandler(page))
+	b.Cleanup(srv.Close)
+	c, err := mp.New(mp.Config{AppID: "wxbench"}, mp.WithBaseURL(srv.URL), mp.WithTokenSource(staticSource("TOKEN")))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var raw []byte
+		if err := c.Do(ctx, &mp.Request{Path: "/cgi-bin/user/get"}, &raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFloorLargePage is the same read with io.ReadAll.
+func BenchmarkFloorLargePage(b *testing.B) {
+	page := largePage()
+	srv := httptest.NewServer(pageHandler(page))
+	b.Cleanup(srv.Close)
+	hc := &http.Client{Transport: &http.Transport{}}
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := hc.Get(srv.URL + "/cgi-bin/user/get?access_token=TOKEN")
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		_ = append([]byte(nil), data...)
+	}
+}
+
+func pageHandler(page []byte) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+		_, _ = w.Write(page)
+	})
+}
+
+func largePage() []byte {
+	var sb strings.Builder
+	sb.WriteString(`{"total":10000,"count":10000,"data":{"openid":[`)
+	for i := range 10000 {
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, `"o6_bmjrPTlm6_2sgVt7hMZ%06d"`, i)
+	}
+	sb.WriteString(`]},"next_openid":"o6_bmjrPTlm6_2sgVt7hMZ009999"}`)
+	return []byte(sb.String())
 }

@@ -43,7 +43,10 @@ type MiddlewareConfig struct {
 	// Key signs the login states and the session cookies: at least 32
 	// random bytes, the same in every process that serves the site. Required.
 	Key []byte
-	// Secure marks the cookies Secure (HTTPS only). Set it in production.
+	// Secure marks the cookies Secure (sent over HTTPS only). It is on
+	// whenever RedirectURL is https: the site is served over HTTPS, so a
+	// cookie that could leak over plain HTTP serves no one. Set it yourself
+	// when TLS ends at a proxy and RedirectURL is written with http.
 	Secure bool
 	// StateTTL bounds the time between the redirect to WeChat and the
 	// callback. Default 10 minutes.
@@ -138,6 +141,9 @@ func (s *Service) NewMiddleware(cfg MiddlewareConfig) (*Middleware, error) {
 	}
 	if cfg.StateTTL < 0 || cfg.SessionTTL < 0 {
 		return nil, &mp.ValidationError{Op: op, Field: "StateTTL/SessionTTL", Reason: "must not be negative"}
+	}
+	if u.Scheme == "https" { // url.Parse lower-cases the scheme
+		cfg.Secure = true
 	}
 	if cfg.StateTTL == 0 {
 		cfg.StateTTL = DefaultStateTTL

@@ -34,6 +34,20 @@ func DecryptAES256GCM(key []byte, nonce, associatedData string, ciphertext []byt
 	if len(ciphertext) < gcmTagSize {
 		return nil, fmt.Errorf("%w: ciphertext shorter than the %d-byte tag", ErrDecrypt, gcmTagSize)
 	}
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	return openGCM(gcm, nonce, associatedData, ciphertext, nil)
+}
+
+// newGCM builds the AES-256-GCM AEAD of an APIv3 key. A Client builds it
+// once: the key is fixed, and building it costs more than a small
+// decryption.
+func newGCM(key []byte) (cipher.AEAD, error) {
+	if len(key) != gcmKeySize {
+		return nil, fmt.Errorf("%w: key must be %d bytes", ErrDecrypt, gcmKeySize)
+	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
@@ -42,7 +56,19 @@ func DecryptAES256GCM(key []byte, nonce, associatedData string, ciphertext []byt
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrDecrypt, err)
 	}
-	pt, err := gcm.Open(nil, []byte(nonce), ciphertext, []byte(associatedData))
+	return gcm, nil
+}
+
+// openGCM checks the lengths, then decrypts and authenticates, appending
+// the plaintext to dst (ciphertext[:0] decrypts in place).
+func openGCM(gcm cipher.AEAD, nonce, associatedData string, ciphertext, dst []byte) ([]byte, error) {
+	if len(nonce) != gcmNonceSize {
+		return nil, fmt.Errorf("%w: nonce must be %d bytes", ErrDecrypt, gcmNonceSize)
+	}
+	if len(ciphertext) < gcmTagSize {
+		return nil, fmt.Errorf("%w: ciphertext shorter than the %d-byte tag", ErrDecrypt, gcmTagSize)
+	}
+	pt, err := gcm.Open(dst, []byte(nonce), ciphertext, []byte(associatedData))
 	if err != nil {
 		return nil, fmt.Errorf("%w: authentication failed", ErrDecrypt)
 	}
@@ -62,6 +88,15 @@ type EncryptedResource struct {
 // decryptResource checks the algorithm, base64-decodes the ciphertext and
 // decrypts it with key.
 func decryptResource(key []byte, r *EncryptedResource) ([]byte, error) {
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, err
+	}
+	return decryptResourceWith(gcm, r)
+}
+
+// decryptResourceWith is decryptResource with a ready AEAD.
+func decryptResourceWith(gcm cipher.AEAD, r *EncryptedResource) ([]byte, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: no resource", ErrDecrypt)
 	}
@@ -72,5 +107,5 @@ func decryptResource(key []byte, r *EncryptedResource) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: ciphertext is not base64", ErrDecrypt)
 	}
-	return DecryptAES256GCM(key, r.Nonce, r.AssociatedData, ct)
+	return openGCM(gcm, r.Nonce, r.AssociatedData, ct, ct[:0]) // ct is ours: decrypt in place
 }

@@ -2,6 +2,7 @@ package pay
 
 import (
 	"context"
+	"crypto/cipher"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -17,6 +19,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/wxkit/mp/internal/version"
 )
 
 // DefaultBaseURL is the main WeChat Pay API domain (主域名). The backup domain
@@ -29,7 +33,9 @@ const (
 	DefaultCertMinInterval     = time.Minute
 )
 
-const userAgent = "wxkit-mp-pay/1"
+// userAgent is sent with every request: the SDK's version, then the
+// platform, as WeChat Pay asks.
+var userAgent = version.UserAgent + " " + runtime.GOOS + "/" + runtime.GOARCH + " " + runtime.Version()
 
 // Config holds the credentials of one merchant (普通商户).
 type Config struct {
@@ -91,11 +97,14 @@ type options struct {
 	noCertDownload  bool
 	certInterval    time.Duration
 	certMinInterval time.Duration
+	observer        func(context.Context, Attempt)
 	errs            []error
 }
 
-// WithHTTPClient sets the HTTP client (default: a dedicated *http.Client with
-// a 30 s timeout).
+// WithHTTPClient sets the HTTP client. The default sends through a shared
+// transport that limits connecting and the TLS handshake to 10 s and the
+// wait for an answer's headers to 30 s; bound a whole call with the
+// context's deadline.
 func WithHTTPClient(c HTTPDoer) Option {
 	return func(o *options) {
 		if c == nil {
@@ -134,9 +143,48 @@ func WithRandom(r io.Reader) Option {
 	}
 }
 
-// WithLogger enables debug/warn logging through log/slog (default: off).
-// Secrets are never logged.
+// WithLogger enables debug/warn logging through log/slog. Without it the
+// client logs nothing but the notifications a NotifyHandler rejects, which
+// go to slog.Default() at WARN; WithLogger(slog.New(slog.DiscardHandler))
+// silences those too. Secrets are never logged.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// Attempt describes one API call of a Client, for metrics, tracing and
+// logs (the client does not retry: one call, one attempt).
+type Attempt struct {
+	Method string // "GET", "POST"...
+	// Path is the path of the request without its query
+	// ("/v3/pay/transactions/out-trade-no/123/close").
+	Path string
+	// Attempt is 1 (kept for symmetry with mp.Attempt).
+	Attempt int
+	// StatusCode is the HTTP status, 0 when no answer arrived.
+	StatusCode int
+	// Code is WeChat Pay's error code ("ORDER_NOT_EXIST") of an error
+	// answer, else "".
+	Code string
+	// RequestID is the Request-ID header of the answer.
+	RequestID string
+	// Err is the call's failure (a verification failure included), nil
+	// on success.
+	Err           error
+	Duration      time.Duration
+	RequestBytes  int64
+	ResponseBytes int64
+}
+
+// WithObserver calls f after every API call, in the calling goroutine:
+// keep it fast and do not block. It costs nothing when unset. See
+// mp.WithObserver for an OpenTelemetry recipe; the same shape applies.
+func WithObserver(f func(ctx context.Context, a Attempt)) Option {
+	return func(o *options) {
+		if f == nil {
+			o.errs = append(o.errs, &ConfigError{Field: "WithObserver", Reason: "nil function"})
+			return
+		}
+		o.observer = f
+	}
+}
 
 // WithKeyStore makes the client use (and update) ks instead of a private
 // KeyStore, e.g. to share downloaded platform certificates between clients
@@ -167,7 +215,10 @@ func WithWechatPayPublicKey(id string, pub *rsa.PublicKey) Option {
 
 // WithoutResponseVerification disables verification of API response
 // signatures. Only for tests against simulators: it removes the protection
-// against forged responses. Notifications are always verified.
+// against forged responses. Notifications are always verified. With
+// verification on (the default) every 2xx answer must be signed, a 204 with
+// an empty body included; a missing Wechatpay-* header is
+// ErrMissingSignatureHeaders.
 func WithoutResponseVerification() Option { return func(o *options) { o.noVerify = true } }
 
 // WithoutCertificateDownload stops the client from downloading platform
@@ -200,6 +251,32 @@ func WithCertMinInterval(d time.Duration) Option {
 	}
 }
 
+// defaultHTTPClient sends straight through a transport that bounds each
+// stage, instead of an http.Client whose Timeout costs about ten
+// allocations per request. WeChat Pay does not redirect.
+var defaultHTTPClient HTTPDoer = transportDoer{&http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	ForceAttemptHTTP2:     true,
+	MaxIdleConns:          100,
+	MaxIdleConnsPerHost:   16,
+	IdleConnTimeout:       90 * time.Second,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ResponseHeaderTimeout: 30 * time.Second,
+	ExpectContinueTimeout: time.Second,
+}}
+
+// transportDoer sends a request with one round trip.
+type transportDoer struct{ rt http.RoundTripper }
+
+func (d transportDoer) Do(r *http.Request) (*http.Response, error) {
+	resp, err := d.rt.RoundTrip(r)
+	if err != nil {
+		return nil, &url.Error{Op: r.Method, URL: r.URL.String(), Err: err}
+	}
+	return resp, nil
+}
+
 // Client is a WeChat Pay APIv3 client (微信支付APIv3) for one merchant. It is
 // safe for concurrent use; several clients for different merchants can live
 // in one process without sharing state.
@@ -208,12 +285,15 @@ type Client struct {
 	serial     string
 	key        *rsa.PrivateKey
 	apiV3Key   []byte
+	gcm        cipher.AEAD // of apiV3Key, built once
 	httpClient HTTPDoer
 	baseURL    string
 	clock      func() time.Time
 	randMu     sync.Mutex
 	random     io.Reader
 	log        *slog.Logger
+	userLog    *slog.Logger // WithLogger's, nil without it
+	observer   func(context.Context, Attempt)
 	keys       *KeyStore
 	verify     bool
 	certAuto   bool
@@ -271,8 +351,15 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		certAuto:        !o.noCertDownload,
 		certInterval:    o.certInterval,
 		certMinInterval: DefaultCertMinInterval,
-		userAgentStr:    userAgent + " (" + runtime.GOOS + "/" + runtime.GOARCH + "; " + runtime.Version() + ")",
+		userAgentStr:    userAgent,
+		userLog:         o.logger,
+		observer:        o.observer,
 	}
+	gcm, err := newGCM(c.apiV3Key)
+	if err != nil {
+		return nil, &ConfigError{Field: "APIv3Key", Reason: "cannot build AES-256-GCM"}
+	}
+	c.gcm = gcm
 	if o.baseURL != "" {
 		u, err := url.Parse(o.baseURL)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
@@ -281,7 +368,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		c.baseURL = strings.TrimRight(o.baseURL, "/")
 	}
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{Timeout: 30 * time.Second}
+		c.httpClient = defaultHTTPClient
 	}
 	if c.clock == nil {
 		c.clock = time.Now

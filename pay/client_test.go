@@ -173,3 +173,35 @@ func TestTwoMerchantsSideBySide(t *testing.T) {
 		t.Fatal("MchID")
 	}
 }
+
+// The observer sees each call with its path (no query), status and WeChat
+// Pay's error code; every request carries the SDK's User-Agent.
+func TestObserverAndUserAgent(t *testing.T) {
+	t.Parallel()
+	f := newFakePay(t)
+	f.handle("GET /v3/pay/transactions/id/{id}", 404, `{"code":"ORDER_NOT_EXIST","message":"订单不存在"}`)
+	var seen []pay.Attempt
+	c := f.client(t, pay.WithObserver(func(_ context.Context, a pay.Attempt) { seen = append(seen, a) }))
+	_, err := c.QueryOrderByID(context.Background(), "4200000000000000")
+	if err == nil {
+		t.Fatal("expected an error")
+	}
+	if len(seen) != 1 {
+		t.Fatalf("%d attempts", len(seen))
+	}
+	a := seen[0]
+	if a.Method != "GET" || a.Path != "/v3/pay/transactions/id/4200000000000000" || a.StatusCode != 404 ||
+		a.Code != "ORDER_NOT_EXIST" || a.Attempt != 1 || a.Err == nil || a.ResponseBytes == 0 || a.RequestID == "" {
+		t.Fatalf("%+v", a)
+	}
+	if strings.Contains(a.Path, "?") {
+		t.Fatalf("query in path: %q", a.Path)
+	}
+	ua := f.requests()[0].Header.Get("User-Agent")
+	if !strings.HasPrefix(ua, "wxkit-mp/") || !strings.Contains(ua, "(+https://github.com/wxkit/mp)") {
+		t.Fatalf("User-Agent %q", ua)
+	}
+	if _, err := pay.NewClient(testConfig(), pay.WithObserver(nil)); err == nil {
+		t.Fatal("nil observer accepted")
+	}
+}

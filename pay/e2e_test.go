@@ -95,6 +95,15 @@ func TestEndToEndAgainstSimulator(t *testing.T) {
 				Amount: pay.RefundAmountRequest{Refund: 800, Total: 1800, Currency: "CNY"}})
 			require.NoError(t, err)
 			assert.Equal(t, "refund-"+string(mode), refund.OutRefundNo)
+
+			// 关闭订单 answers 204 with an empty body: the simulator signs it
+			// ("ts\nnonce\n\n") and the client verifies it.
+			_, err = client.CreateJSAPIOrder(ctx, &pay.OrderRequest{
+				AppID: "wx51a0de0000000001", Description: "茶 ×1", OutTradeNo: "close-" + string(mode),
+				NotifyURL: notify.URL, Amount: pay.Amount{Total: 100, Currency: "CNY"}, Payer: &pay.Payer{OpenID: "oAlice"},
+			})
+			require.NoError(t, err)
+			require.NoError(t, client.CloseOrder(ctx, "close-"+string(mode)))
 		})
 	}
 }

@@ -97,7 +97,7 @@ func (n *Notification) Refund() (*RefundNotification, error) {
 
 // DecryptResource decrypts a notification resource with the APIv3 key.
 func (c *Client) DecryptResource(r *EncryptedResource) ([]byte, error) {
-	return decryptResource(c.apiV3Key, r)
+	return decryptResourceWith(c.gcm, r)
 }
 
 // ParseNotification verifies and decrypts a notification whose body was
@@ -138,6 +138,7 @@ type NotifyHandler struct {
 	client  *Client
 	fn      NotifyFunc
 	maxBody int64
+	logger  *slog.Logger
 }
 
 // NotifyOption configures a NotifyHandler.
@@ -152,6 +153,30 @@ func WithNotifyMaxBody(n int64) NotifyOption {
 	}
 }
 
+// WithNotifyLogger reports rejected and failed notifications to l instead
+// of the client's logger (WithLogger) or, without one, slog.Default().
+// slog.New(slog.DiscardHandler) silences them.
+func WithNotifyLogger(l *slog.Logger) NotifyOption {
+	return func(h *NotifyHandler) {
+		if l != nil {
+			h.logger = l
+		}
+	}
+}
+
+// log returns the handler's logger: WithNotifyLogger's, the client's
+// WithLogger, else the current slog.Default().
+func (h *NotifyHandler) log() *slog.Logger {
+	switch {
+	case h.logger != nil:
+		return h.logger
+	case h.client.userLog != nil:
+		return h.client.userLog
+	default:
+		return slog.Default()
+	}
+}
+
 // NewNotifyHandler returns a handler that reads the body (capped), verifies
 // and decrypts it with client (see ParseNotification), then calls fn.
 //
@@ -159,6 +184,8 @@ func WithNotifyMaxBody(n int64) NotifyOption {
 // no body) and otherwise a 4xx/5xx status with {"code":"FAIL","message":"..."}
 // so that WeChat Pay retries: 401 for signature failures, 400 for malformed
 // or undecryptable notifications, 413 for oversized bodies, 500 when fn fails.
+// Rejections and failures are logged at WARN with the reason (see
+// WithNotifyLogger), never with the notification's content.
 //
 // WeChat Pay resends a notification until it is acknowledged, and may send
 // it more than once even then, so fn must be idempotent: record what was
@@ -188,6 +215,8 @@ func (h *NotifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
+			h.log().LogAttrs(r.Context(), slog.LevelWarn, "wechatpay notification rejected",
+				slog.String("reason", "body too large"), slog.Int64("limit", h.maxBody))
 			notifyFail(w, http.StatusRequestEntityTooLarge, "body too large")
 			return
 		}
@@ -197,7 +226,7 @@ func (h *NotifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	n, err := h.client.ParseNotification(ctx, r.Header, body)
 	if err != nil {
-		h.client.log.LogAttrs(ctx, slog.LevelWarn, "wechatpay notification rejected", slog.String("error", err.Error()))
+		h.log().LogAttrs(ctx, slog.LevelWarn, "wechatpay notification rejected", slog.String("reason", err.Error()))
 		switch {
 		case errors.Is(err, ErrSignatureInvalid), errors.Is(err, ErrTimestampSkew), errors.Is(err, ErrSignTestProbe),
 			errors.Is(err, ErrUnknownSerial), errors.Is(err, ErrMissingSignatureHeaders):
@@ -208,7 +237,7 @@ func (h *NotifyHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.fn(ctx, n); err != nil {
-		h.client.log.LogAttrs(ctx, slog.LevelWarn, "wechatpay notification handler failed",
+		h.log().LogAttrs(ctx, slog.LevelWarn, "wechatpay notification handler failed",
 			slog.String("id", n.ID), slog.String("event_type", n.EventType), slog.String("error", err.Error()))
 		notifyFail(w, http.StatusInternalServerError, "processing failed")
 		return

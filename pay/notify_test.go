@@ -3,8 +3,15 @@ package pay_test
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -308,6 +315,91 @@ func BenchmarkNotificationVerifyDecrypt(b *testing.B) {
 			b.Fatal(err)
 		}
 		if _, err := n.Transaction(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Rejected notifications are logged at WARN with the reason: through
+// slog.Default() unless a logger is given. Not parallel: it replaces the
+// process's default logger.
+func TestNotifyRejectionsLogged(t *testing.T) {
+	var def bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&def, nil)))
+	t.Cleanup(func() { slog.SetDefault(prev) })
+
+	body := notificationBody("EV-LOG", pay.EventTransactionSuccess, "transaction", transactionJSON)
+	forged := signedHeader(otherMerchantKey(), testPlatSerial, testNow, body)
+	ok := func(context.Context, *pay.Notification) error { return nil }
+	if rec := postNotify(pay.NewNotifyHandler(notifyClient(t), ok), "POST", forged, body); rec.Code != http.StatusUnauthorized {
+		t.Fatalf("forged: %d", rec.Code)
+	}
+	if s := def.String(); !strings.Contains(s, "level=WARN") || !strings.Contains(s, "notification rejected") ||
+		!strings.Contains(s, "signature") {
+		t.Fatalf("default log: %q", s)
+	}
+
+	// An undecryptable resource, to a logger of the handler's own.
+	var own bytes.Buffer
+	bad := bytes.Replace(body, []byte(`"associated_data":"transaction"`), []byte(`"associated_data":"tampered"`), 1)
+	h := pay.NewNotifyHandler(notifyClient(t), ok, pay.WithNotifyLogger(slog.New(slog.NewTextHandler(&own, nil))))
+	if rec := postNotify(h, "POST", signedHeader(loadFixtures().platKey, testPlatSerial, testNow, bad), bad); rec.Code != http.StatusBadRequest {
+		t.Fatalf("undecryptable: %d", rec.Code)
+	}
+	if s := own.String(); !strings.Contains(s, "level=WARN") || !strings.Contains(s, "decrypt") {
+		t.Fatalf("handler log: %q", s)
+	}
+	if strings.Contains(own.String(), testAPIv3Key) || strings.Contains(def.String(), testAPIv3Key) {
+		t.Fatal("the APIv3 key was logged")
+	}
+}
+
+// BenchmarkFloorNotificationVerifyDecrypt is the same work as
+// BenchmarkNotificationVerifyDecrypt written on the standard library alone,
+// with the cipher prepared once as a hand-written handler would: the floor.
+func BenchmarkFloorNotificationVerifyDecrypt(b *testing.B) {
+	body := notificationBody("EV-1", pay.EventTransactionSuccess, "transaction", transactionJSON)
+	h := signedHeader(loadFixtures().platKey, testPlatSerial, testNow, body)
+	pub := &loadFixtures().platKey.PublicKey
+	block, _ := aes.NewCipher([]byte(testAPIv3Key))
+	gcm, _ := cipher.NewGCM(block)
+	b.ReportAllocs()
+	for b.Loop() {
+		ts, nonce := h.Get("Wechatpay-Timestamp"), h.Get("Wechatpay-Nonce")
+		sig, err := base64.StdEncoding.DecodeString(h.Get("Wechatpay-Signature"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := sha256.New()
+		d.Write([]byte(ts + "\n" + nonce + "\n"))
+		d.Write(body)
+		d.Write([]byte("\n"))
+		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, d.Sum(nil), sig); err != nil {
+			b.Fatal(err)
+		}
+		var n struct {
+			ID        string `json:"id"`
+			EventType string `json:"event_type"`
+			Resource  struct {
+				Ciphertext     string `json:"ciphertext"`
+				AssociatedData string `json:"associated_data"`
+				Nonce          string `json:"nonce"`
+			} `json:"resource"`
+		}
+		if err := json.Unmarshal(body, &n); err != nil {
+			b.Fatal(err)
+		}
+		ct, err := base64.StdEncoding.DecodeString(n.Resource.Ciphertext)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pt, err := gcm.Open(ct[:0], []byte(n.Resource.Nonce), ct, []byte(n.Resource.AssociatedData))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var tx pay.Transaction
+		if err := json.Unmarshal(pt, &tx); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // maxResponseBytes caps JSON response bodies read into memory.
@@ -93,29 +94,71 @@ func (c *Client) buildRequest(ctx context.Context, r *apiRequest) (*http.Request
 
 // send signs and sends r and returns the response with its body unread.
 func (c *Client) send(ctx context.Context, r *apiRequest) (*http.Response, error) {
+	return c.sendStats(ctx, r, nil)
+}
+
+// sendStats is send, filling st (when not nil) for the observer.
+func (c *Client) sendStats(ctx context.Context, r *apiRequest, st *callStats) (*http.Response, error) {
 	req, err := c.buildRequest(ctx, r)
 	if err != nil {
 		return nil, err
+	}
+	if st != nil {
+		st.path, st.requestBytes = req.URL.Path, req.ContentLength
 	}
 	resp, err := c.httpClient.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: %s %s: %w", r.method, req.URL.Path, err)
 	}
-	c.log.LogAttrs(ctx, slog.LevelDebug, "wechatpay request",
-		slog.String("method", r.method), slog.String("path", req.URL.Path),
-		slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("Request-ID")))
+	if st != nil {
+		st.status, st.requestID = resp.StatusCode, resp.Header.Get("Request-ID")
+	}
+	if c.log.Enabled(ctx, slog.LevelDebug) {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "wechatpay request",
+			slog.String("method", r.method), slog.String("path", req.URL.Path),
+			slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("Request-ID")))
+	}
 	return resp, nil
+}
+
+// callStats is what one call reports to the observer.
+type callStats struct {
+	path          string
+	status        int
+	requestID     string
+	requestBytes  int64
+	responseBytes int64
 }
 
 // do performs an APIv3 call: sign, send, read, verify, decode the error or
 // the JSON result into out (when out is non-nil and the body is not empty).
 func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*apiResponse, error) {
-	resp, err := c.send(ctx, r)
+	if c.observer == nil {
+		return c.doCall(ctx, r, out, nil)
+	}
+	start := time.Now()
+	st := callStats{path: r.path}
+	resp, err := c.doCall(ctx, r, out, &st)
+	a := Attempt{Method: r.method, Path: st.path, Attempt: 1, StatusCode: st.status, RequestID: st.requestID, Err: err,
+		Duration: time.Since(start), RequestBytes: st.requestBytes, ResponseBytes: st.responseBytes}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		a.Code = apiErr.Code
+	}
+	c.observer(ctx, a)
+	return resp, err
+}
+
+func (c *Client) doCall(ctx context.Context, r *apiRequest, out any, st *callStats) (*apiResponse, error) {
+	resp, err := c.sendStats(ctx, r, st)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := readCapped(resp.Body, maxResponseBytes)
+	body, err := readSized(resp.Body, resp.ContentLength, maxResponseBytes)
+	if st != nil {
+		st.responseBytes = int64(len(body))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("wechatpay: reading response: %w", err)
 	}
@@ -134,9 +177,10 @@ func (c *Client) do(ctx context.Context, r *apiRequest, out any) (*apiResponse, 
 	case r.verifier != nil:
 		err = r.verifier(resp.Header, body)
 	case r.noVerify || !c.verify:
-	case resp.StatusCode == http.StatusNoContent && len(body) == 0 && !signed:
-		// 204 No Content without signature headers: nothing to verify.
 	default:
+		// Every 2xx is verified, a 204 with an empty body included (its
+		// signed message is "timestamp\nnonce\n\n"): an unsigned
+		// answer is ErrMissingSignatureHeaders, never a success.
 		err = c.verifyResponse(ctx, resp.Header, body)
 	}
 	if err != nil {
@@ -159,7 +203,35 @@ func hasSignatureHeaders(h http.Header) bool {
 
 var errTooLarge = errors.New("body exceeds size limit")
 
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
+// readCapped reads a body of unknown length of at most limit bytes.
+func readCapped(r io.Reader, limit int64) ([]byte, error) { return readSized(r, -1, limit) }
+
+// readSized reads a body of at most limit bytes, in one allocation when
+// its length n is known (n < 0: unknown).
+func readSized(r io.Reader, n, limit int64) ([]byte, error) {
+	if n > limit {
+		return nil, errTooLarge
+	}
+	if n > 0 {
+		b := make([]byte, n, n+1)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return nil, err
+		}
+		m, _ := r.Read(b[n : n+1])
+		if m == 0 {
+			return b, nil
+		}
+		// Longer than announced (a hand-made response): read the rest.
+		rest, err := io.ReadAll(io.LimitReader(r, limit-n))
+		if err != nil {
+			return nil, err
+		}
+		b = append(b[:n+1], rest...)
+		if int64(len(b)) > limit {
+			return nil, errTooLarge
+		}
+		return b, nil
+	}
 	b, err := io.ReadAll(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err

@@ -24,7 +24,10 @@ func TestRequestSignatureKnownAnswer(t *testing.T) {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	nonce, _ := hex.DecodeString("593BEC0C930BF1AFEB40B4A08C8FB242")
-	c := f.client(t, pay.WithClock(func() time.Time { return time.Unix(1554208460, 0) }), pay.WithRandom(bytes.NewReader(nonce)))
+	// The answer is not what is tested here (and its timestamp would be
+	// years away from the fixed clock).
+	c := f.client(t, pay.WithClock(func() time.Time { return time.Unix(1554208460, 0) }), pay.WithRandom(bytes.NewReader(nonce)),
+		pay.WithoutResponseVerification())
 	if err := c.CloseOrder(context.Background(), "1217752501201407033233368018"); err != nil {
 		t.Fatal(err)
 	}

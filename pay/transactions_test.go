@@ -143,7 +143,6 @@ func TestOrderValidation(t *testing.T) {
 	if err := c.CloseOrder(ctx, ""); !errors.As(err, &ae) {
 		t.Errorf("close: %v", err)
 	}
-	//lint:ignore SA1012 checking the nil-context guard
 	if _, err := c.QueryOrderByID(nilCtx(), "1"); !errors.As(err, &ae) || ae.Name != "ctx" {
 		t.Errorf("nil ctx: %v", err)
 	}
@@ -197,7 +196,8 @@ func TestQueryOrders(t *testing.T) {
 func TestCloseOrder204(t *testing.T) {
 	t.Parallel()
 	f := newFakePay(t)
-	// Unsigned 204 (no body): accepted.
+	// An unsigned 204 (no body) is not WeChat Pay's: refused, unless
+	// verification is turned off. A signed one signs "ts\nnonce\n\n".
 	f.handleFunc("POST /v3/pay/transactions/out-trade-no/{no}/close", func(w http.ResponseWriter, r *http.Request) {
 		if r.PathValue("no") == "SIGNED" {
 			f.reply(w, http.StatusNoContent, "")
@@ -213,8 +213,11 @@ func TestCloseOrder204(t *testing.T) {
 	})
 	c := f.client(t)
 	ctx := context.Background()
-	if err := c.CloseOrder(ctx, "1217752501201407033233368018"); err != nil {
-		t.Fatal(err)
+	if err := c.CloseOrder(ctx, "1217752501201407033233368018"); !errors.Is(err, pay.ErrMissingSignatureHeaders) {
+		t.Fatalf("unsigned 204: %v", err)
+	}
+	if err := f.client(t, pay.WithoutResponseVerification()).CloseOrder(ctx, "UNSIGNED"); err != nil {
+		t.Fatalf("unsigned 204 without verification: %v", err)
 	}
 	if err := c.CloseOrder(ctx, "SIGNED"); err != nil {
 		t.Fatal(err)

@@ -228,7 +228,9 @@ func Start(opts Options) (*Sim, error) {
 		return nil, err
 	}
 	s.ln = ln
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	// Slow bodies are cut; two minutes leave room for any API call.
+	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
 }

@@ -65,8 +65,10 @@ type Option func(*Source)
 // default is a private [MemoryStore].
 func WithStore(st Store) Option { return func(s *Source) { s.store = st } }
 
-// WithLogger reports refresh failures and store outages to l. Logging is off
-// by default.
+// WithLogger reports refresh failures and store outages to l instead of
+// slog.Default() (looked up at each log line). Failures are logged at WARN
+// (ERROR for a store outage), never with a credential value;
+// slog.New(slog.DiscardHandler) silences them.
 func WithLogger(l *slog.Logger) Option { return func(s *Source) { s.logger = l } }
 
 // WithClock replaces time.Now for expiry decisions (tests).
@@ -118,10 +120,15 @@ func NewSource(key string, f Fetcher, opts ...Option) *Source {
 	if s.store == nil {
 		s.store = NewMemoryStore()
 	}
-	if s.logger == nil {
-		s.logger = slog.New(slog.DiscardHandler)
-	}
 	return s
+}
+
+// log returns the logger: WithLogger's, else the current slog.Default().
+func (s *Source) log() *slog.Logger {
+	if s.logger != nil {
+		return s.logger
+	}
+	return slog.Default()
 }
 
 // Key returns the store key of the Source.
@@ -182,7 +189,7 @@ func (s *Source) wait(ctx context.Context, name, rejected string) (string, error
 		if r.Err != nil {
 			// Keep serving a still-valid value when a refresh fails.
 			if e := s.cur.Load(); e != nil && e.value != rejected && s.now().Before(e.usable) {
-				s.logger.LogAttrs(ctx, slog.LevelWarn, "token refresh failed; serving the cached token",
+				s.log().LogAttrs(ctx, slog.LevelWarn, "token refresh failed; serving the cached token",
 					slog.String("key", s.key), slog.Any("error", r.Err))
 				return e.value, nil
 			}
@@ -215,7 +222,7 @@ func (s *Source) refreshInBackground() {
 			return s.refresh(rctx, "")
 		})
 		if r := <-ch; r.Err != nil {
-			s.logger.LogAttrs(ctx, slog.LevelWarn, "background token refresh failed",
+			s.log().LogAttrs(ctx, slog.LevelWarn, "background token refresh failed",
 				slog.String("key", s.key), slog.Any("error", r.Err))
 		}
 	}()
@@ -257,12 +264,12 @@ func (s *Source) refresh(ctx context.Context, rejected string) (*entry, error) {
 		return s.install(t), nil
 	}
 	for {
-		release, acquired, err := s.store.Lock(ctx, s.key+":lock", s.lease)
+		l, acquired, err := s.lock(ctx)
 		if err != nil {
 			return s.storeDown(ctx, "lock", err, rejected)
 		}
 		if acquired {
-			return s.refreshLocked(ctx, release, rejected)
+			return s.refreshLocked(ctx, l, rejected)
 		}
 		// Another holder is refreshing: poll the store for its result.
 		deadline := time.Now().Add(s.lease)
@@ -282,10 +289,42 @@ func (s *Source) refresh(ctx context.Context, rejected string) (*entry, error) {
 	}
 }
 
-func (s *Source) refreshLocked(ctx context.Context, release func(context.Context) error, rejected string) (*entry, error) {
+// lock takes the refresh lease: through the store's guarded lease when it
+// has one, else through Lock with a local check of the lease's age.
+func (s *Source) lock(ctx context.Context) (Lease, bool, error) {
+	if ls, ok := s.store.(LeaseStore); ok {
+		return ls.LockLease(ctx, s.key, s.lease)
+	}
+	start := s.now()
+	release, acquired, err := s.store.Lock(ctx, s.key+":lock", s.lease)
+	if err != nil || !acquired {
+		return nil, false, err
+	}
+	return &timedLease{s: s, start: start, release: release}, true, nil
+}
+
+// timedLease guards the save of a plain Store by the lease's age: a result
+// that came after the lease ran out is dropped rather than saved over the
+// next holder's.
+type timedLease struct {
+	s       *Source
+	start   time.Time
+	release func(context.Context) error
+}
+
+func (l *timedLease) Save(ctx context.Context, t Token) (bool, error) {
+	if l.s.now().Sub(l.start) >= l.s.lease {
+		return false, nil
+	}
+	return true, l.s.store.Save(ctx, l.s.key, t)
+}
+
+func (l *timedLease) Release(ctx context.Context) error { return l.release(ctx) }
+
+func (s *Source) refreshLocked(ctx context.Context, l Lease, rejected string) (*entry, error) {
 	defer func() {
-		if err := release(context.WithoutCancel(ctx)); err != nil {
-			s.logger.LogAttrs(ctx, slog.LevelWarn, "token store: releasing the refresh lease failed",
+		if err := l.Release(context.WithoutCancel(ctx)); err != nil {
+			s.log().LogAttrs(ctx, slog.LevelWarn, "token store: releasing the refresh lease failed",
 				slog.String("key", s.key), slog.Any("error", err))
 		}
 	}()
@@ -297,9 +336,20 @@ func (s *Source) refreshLocked(ctx context.Context, release func(context.Context
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.Save(ctx, s.key, t); err != nil {
-		s.logger.LogAttrs(ctx, slog.LevelWarn, "token store: saving failed; the token is kept in memory",
+	saved, err := l.Save(ctx, t)
+	switch {
+	case err != nil:
+		s.log().LogAttrs(ctx, slog.LevelWarn, "token store: saving failed; the token is kept in memory",
 			slog.String("key", s.key), slog.Any("error", err))
+	case !saved:
+		// The fetch outlived the lease: the next holder may have saved a
+		// newer value (and, with the classic token API, made ours
+		// invalid). Prefer the stored one; keep ours only in memory.
+		s.log().LogAttrs(ctx, slog.LevelWarn, "token refresh outlived its lease; not saving its result",
+			slog.String("key", s.key))
+		if st, ok, lerr := s.store.Load(ctx, s.key); lerr == nil && ok && s.acceptable(st, rejected) {
+			return s.install(st), nil
+		}
 	}
 	return s.install(t), nil
 }
@@ -307,7 +357,7 @@ func (s *Source) refreshLocked(ctx context.Context, release func(context.Context
 // storeDown fetches without the store after it failed, so a Redis outage
 // degrades to per-process caching instead of an outage.
 func (s *Source) storeDown(ctx context.Context, op string, err error, rejected string) (*entry, error) {
-	s.logger.LogAttrs(ctx, slog.LevelError, "token store unavailable; fetching without it",
+	s.log().LogAttrs(ctx, slog.LevelError, "token store unavailable; fetching without it",
 		slog.String("key", s.key), slog.String("op", op), slog.Any("error", err))
 	t, ferr := s.fetch(ctx, rejected)
 	if ferr != nil {

@@ -87,3 +87,28 @@ func randomOwner() string {
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
 	return hex.EncodeToString(b[:])
 }
+
+// LeaseStore is a [Store] whose refresh lease can guard the save: the owner
+// check and the write happen in one step (a Lua script in Redis), so a
+// refresh that outlived its lease never overwrites the newer value the next
+// holder saved. A Source uses it when its store implements it; with a plain
+// Store it drops a result that took longer than the lease instead of saving
+// it (a check in the process, not atomic with the write).
+//
+// redisstore.Store implements it.
+type LeaseStore interface {
+	Store
+	// LockLease tries once to take the refresh lease of the value stored
+	// under key (the lease itself lives under key+":lock").
+	LockLease(ctx context.Context, key string, lease time.Duration) (l Lease, acquired bool, err error)
+}
+
+// Lease is a refresh lease taken with [LeaseStore.LockLease].
+type Lease interface {
+	// Save stores t under the lease's key only if the lease is still held
+	// by this owner; saved is false when it was lost (expired, or taken
+	// by another holder) and nothing was written.
+	Save(ctx context.Context, t Token) (saved bool, err error)
+	// Release gives the lease back if it is still this owner's.
+	Release(ctx context.Context) error
+}

@@ -679,6 +679,11 @@ func (a *app) handleEvents(w http.ResponseWriter, r *http.Request) {
 // shuts down.
 func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid string) {
 	rc := http.NewResponseController(w)
+	// The server's read and write timeouts would cut the stream: lift
+	// them for this request, and bound each write instead, so a client
+	// that stops reading is still dropped.
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 	w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
@@ -691,6 +696,7 @@ func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid
 	defer tick.Stop()
 	for {
 		items, changed := a.feed.since(since, openid)
+		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 		for _, it := range items {
 			b, _ := json.Marshal(it)
 			if _, err := fmt.Fprintf(w, "id: %d\nevent: item\ndata: %s\n\n", it.Seq, b); err != nil {
@@ -710,6 +716,7 @@ func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid
 			return
 		case <-changed:
 		case <-tick.C:
+			_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 			if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil {
 				return
 			}

@@ -508,7 +508,7 @@ func cmdInbox(ctx context.Context, c *apiClient, o *cmdOptions, args []string, w
 		return usagef("--interval must be positive")
 	}
 	var since int64
-	name := o.User
+	var name string
 	var f followerJSON
 	if err := c.do(ctx, http.MethodGet, userPath(o.User), nil, &f); err == nil {
 		name = f.Name

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -37,6 +38,11 @@ type serveConfig struct {
 	AccountType  string
 	Unverified   bool
 	MiniPrograms string // comma-separated appids of linked mini programs
+	// AllowHosts are Host values accepted besides loopback ones
+	// (--allow-host); "*" accepts any.
+	AllowHosts []string
+	// readTimeout and writeTimeout replace the server's defaults (tests).
+	readTimeout, writeTimeout time.Duration
 }
 
 func defaultPayDir() string {
@@ -65,6 +71,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.AccountType, "account-type", "service", "the account type: service (服务号) or subscription (订阅号); interfaces it lacks answer 48001")
 	fs.BoolVar(&c.Unverified, "unverified", false, "simulate an account without 微信认证 (interfaces needing it answer 48001)")
 	fs.StringVar(&c.MiniPrograms, "linked-miniprograms", "", "comma-separated appids of the mini programs linked to the account (others answer 40166)")
+	fs.Var((*hostList)(&c.AllowHosts), "allow-host", "a Host name to accept besides 127.0.0.1, ::1 and localhost (repeatable; \"*\" accepts any): needed to reach a non-loopback --addr")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -169,7 +176,9 @@ func startServer(cfg serveConfig, logger *slog.Logger) (*server, error) {
 		mchid = srv.keys.Merchant.MchID
 	}
 	srv.app = newApp(srv.sim, srv.pay, mchid, logger)
-	srv.http = &http.Server{Handler: srv.app.handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv.http = &http.Server{Handler: hostGuard(srv.app.handler(), cfg.AllowHosts),
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: cmp.Or(cfg.readTimeout, serverReadTimeout),
+		WriteTimeout: cmp.Or(cfg.writeTimeout, serverWriteTimeout(cfg)), IdleTimeout: serverIdleTimeout}
 	go func() { _ = srv.http.Serve(ln) }()
 	return srv, nil
 }
@@ -210,9 +219,7 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	if tcp := srv.ln.Addr().(*net.TCPAddr); !tcp.IP.IsLoopback() {
-		fmt.Fprintf(stderr, "wxsim: WARNING: listening on %s, reachable from other machines, with public development credentials\n", tcp)
-	}
+	warnExposed(stderr, srv.ln.Addr().(*net.TCPAddr), cfg)
 	printBanner(stdout, cfg, srv)
 	go watchCallback(ctx, srv.sim, stderr, verifyFirstRetry, verifyMaxRetry)
 	<-ctx.Done()
@@ -271,4 +278,19 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 	fmt.Fprintf(w, "\nTry: wxsim%s follow --user Alice, then wxsim%s send --user Alice hello\n", simFlag, simFlag)
 	fmt.Fprintf(w, "     (or open %s/ in a browser)\n", srv.url)
 	fmt.Fprintf(w, "Press Ctrl+C to stop.\n")
+}
+
+// warnExposed warns loudly when the listener is reachable from other
+// machines: the simulator has no authentication.
+func warnExposed(stderr io.Writer, tcp *net.TCPAddr, cfg serveConfig) {
+	if !tcp.IP.IsLoopback() {
+		fmt.Fprintf(stderr, "\nwxsim: WARNING: listening on %s: reachable from other machines.\n"+
+			"wxsim: WARNING: the simulator has NO authentication: its credentials are public development ones and its\n"+
+			"wxsim: WARNING: control API (/sim/api) lets anyone who reaches it act as any simulated user.\n", tcp)
+		if len(cfg.AllowHosts) == 0 {
+			fmt.Fprintf(stderr, "wxsim: WARNING: requests are still accepted only with a loopback Host; add --allow-host NAME for each name other machines use.\n\n")
+		} else {
+			fmt.Fprintf(stderr, "wxsim: WARNING: accepting the Host names %s.\n\n", strings.Join(cfg.AllowHosts, ", "))
+		}
+	}
 }

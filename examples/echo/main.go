@@ -144,7 +144,8 @@ func run(args []string, getenv func(string) string, stderr io.Writer) error {
 		}
 		go setupMenu(ctx)
 	}
-	server := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 
 	errc := make(chan error, 1)
 	go func() { errc <- server.ListenAndServe() }()

@@ -48,7 +48,8 @@ func runSmoke(ctx context.Context, stdout, stderr io.Writer) error {
 		_ = ln.Close()
 		return err
 	}
-	server := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	server := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()
 	defer func() {

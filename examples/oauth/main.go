@@ -116,7 +116,8 @@ func serve(ctx context.Context, ln net.Listener, cfg config, out io.Writer) erro
 		_ = ln.Close()
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(out, "listening on %s; open %s/\n", ln.Addr(), strings.TrimRight(cfg.PublicURL, "/"))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -25,6 +25,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/wxkit/mp/internal/redact"
 	"github.com/wxkit/mp/oauth"
 )
 
@@ -90,7 +91,8 @@ func (s *SessionStore) Load(ctx context.Context, id string) (*oauth.Session, err
 	}
 	var sess oauth.Session
 	if err := json.Unmarshal(data, &sess); err != nil {
-		return nil, fmt.Errorf("redisstore: load session: corrupt value: %w", err)
+		// Never quote the value: it holds the user's tokens.
+		return nil, fmt.Errorf("redisstore: load session: corrupt value: %w", redact.JSONError(err, nil))
 	}
 	if !sess.Expiry.IsZero() && time.Now().After(sess.Expiry) {
 		return nil, nil

@@ -24,8 +24,9 @@ import (
 func TestStateSingleUseAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	rdb := testredis.Client(t)
-	a := redisstore.NewStateStore(rdb, t.Name()+":")
-	b := redisstore.NewStateStore(rdb, t.Name()+":")
+	p := runPrefix(t)
+	a := redisstore.NewStateStore(rdb, p)
+	b := redisstore.NewStateStore(rdb, p)
 	ctx := context.Background()
 	ok, err := a.Consume(ctx, "state-1", time.Now().Add(time.Minute))
 	require.NoError(t, err)
@@ -40,7 +41,8 @@ func TestStateSingleUseAcrossProcesses(t *testing.T) {
 func TestSessionRoundTrip(t *testing.T) {
 	t.Parallel()
 	rdb := testredis.Client(t)
-	st := redisstore.NewSessionStore(rdb, t.Name()+":")
+	p := runPrefix(t)
+	st := redisstore.NewSessionStore(rdb, p)
 	ctx := context.Background()
 	sess := &oauth.Session{
 		User:   oauth.User{OpenID: "o1", UnionID: "u1", Scope: oauth.ScopeUserInfo, Profile: &oauth.UserInfo{Nickname: "Alice"}},
@@ -51,7 +53,7 @@ func TestSessionRoundTrip(t *testing.T) {
 	got, err := st.Load(ctx, "s1")
 	require.NoError(t, err)
 	assert.Equal(t, sess, got)
-	ttl := rdb.TTL(ctx, t.Name()+":session:s1").Val()
+	ttl := rdb.TTL(ctx, p+"session:s1").Val()
 	assert.InDelta(t, time.Hour.Seconds(), ttl.Seconds(), 5, "the key expires with the session")
 
 	require.NoError(t, st.Delete(ctx, "s1"))
@@ -66,7 +68,7 @@ func TestSessionRoundTrip(t *testing.T) {
 	assert.Nil(t, got)
 	require.Error(t, st.Save(ctx, "s3", nil))
 
-	require.NoError(t, rdb.Set(ctx, t.Name()+":session:bad", "{", time.Minute).Err())
+	require.NoError(t, rdb.Set(ctx, p+"session:bad", "{", time.Minute).Err())
 	_, err = st.Load(ctx, "bad")
 	assert.ErrorContains(t, err, "corrupt")
 }
@@ -88,6 +90,7 @@ func TestDefaultPrefixAndRedisDown(t *testing.T) {
 func TestLoginAcrossInstances(t *testing.T) {
 	t.Parallel()
 	rdb := testredis.Client(t)
+	p := runPrefix(t)
 	platform := sim.New(sim.Options{})
 	t.Cleanup(platform.Close)
 	acct := platform.Account()
@@ -100,7 +103,7 @@ func TestLoginAcrossInstances(t *testing.T) {
 	instance := func() *httptest.Server {
 		mw, err := oauth.New(client).NewMiddleware(oauth.MiddlewareConfig{
 			RedirectURL: "http://site.example/auth/callback", Scope: oauth.ScopeUserInfo, Key: key,
-			StateStore: redisstore.NewStateStore(rdb, t.Name()+":"), SessionStore: redisstore.NewSessionStore(rdb, t.Name()+":"),
+			StateStore: redisstore.NewStateStore(rdb, p), SessionStore: redisstore.NewSessionStore(rdb, p),
 		})
 		require.NoError(t, err)
 		mux := http.NewServeMux()

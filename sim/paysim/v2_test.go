@@ -254,7 +254,7 @@ func TestV2CommunicationFailures(t *testing.T) {
 
 	unknown := map[string]string{"appid": v2AppID, "mch_id": "1230000109", "nonce_str": "x"}
 	unknown["sign"], _ = SignV2(unknown, "", v2Key)
-	status, body = f.v2Raw(http.MethodPost, "/pay/orderquery", encodeV2XML("xml", unknown))
+	_, body = f.v2Raw(http.MethodPost, "/pay/orderquery", encodeV2XML("xml", unknown))
 	m, err := parseV2XML(body)
 	require.NoError(t, err)
 	assert.Equal(t, "FAIL", m["return_code"])

@@ -20,7 +20,8 @@ import (
 func TestLoadSaveLock(t *testing.T) {
 	t.Parallel()
 	rdb := testredis.Client(t)
-	st := redisstore.New(rdb, redisstore.WithPrefix(t.Name()+":"))
+	p := runPrefix(t)
+	st := redisstore.New(rdb, redisstore.WithPrefix(p))
 	ctx := context.Background()
 
 	_, ok, err := st.Load(ctx, "wxkit:mp:wxa:access_token")
@@ -54,10 +55,11 @@ func TestLoadSaveLock(t *testing.T) {
 func TestCorruptValue(t *testing.T) {
 	t.Parallel()
 	rdb := testredis.Client(t)
+	p := runPrefix(t)
 	st := redisstore.New(rdb)
 	ctx := context.Background()
 	for i, v := range []string{"novalue", "abc:tok", "123:"} {
-		k := fmt.Sprintf("%s:%d", t.Name(), i)
+		k := fmt.Sprintf("%s%d", p, i)
 		require.NoError(t, rdb.Set(ctx, k, v, time.Minute).Err())
 		_, _, err := st.Load(ctx, k)
 		assert.ErrorIs(t, err, redisstore.ErrCorrupt, v)
@@ -92,6 +94,7 @@ func TestRedisDownErrors(t *testing.T) {
 func TestEightSourcesOneFetchPerWindow(t *testing.T) {
 	t.Parallel()
 	rdb := testredis.Client(t)
+	p := runPrefix(t)
 	var mu sync.Mutex
 	now := time.Now()
 	clk := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
@@ -107,7 +110,7 @@ func TestEightSourcesOneFetchPerWindow(t *testing.T) {
 		c := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr})
 		t.Cleanup(func() { _ = c.Close() })
 		sources = append(sources, token.NewSource("wxkit:mp:wx8:access_token", fetch,
-			token.WithStore(redisstore.New(c, redisstore.WithPrefix(t.Name()+":"))),
+			token.WithStore(redisstore.New(c, redisstore.WithPrefix(p))),
 			token.WithClock(clk), token.WithPollInterval(2*time.Millisecond), token.WithMinRetryInterval(0)))
 	}
 	ctx := context.Background()
@@ -130,4 +133,72 @@ func TestEightSourcesOneFetchPerWindow(t *testing.T) {
 		now = now.Add(2 * time.Hour)
 		mu.Unlock()
 	}
+}
+
+// A refresh that outlives its lease must not write its token over the newer
+// one the next holder saved (issue 11 #6). The lease's expiry is simulated by
+// deleting it while the first holder's fetch is blocked: no timing involved.
+func TestSlowLeaseHolderDoesNotOverwriteNewerToken(t *testing.T) {
+	t.Parallel()
+	rdb := testredis.Client(t)
+	p := runPrefix(t)
+	const key = "wxkit:mp:wxslow:access_token"
+	ctx := context.Background()
+	started, unblock := make(chan struct{}), make(chan struct{})
+	slow := token.NewSource(key, token.FetcherFunc(func(context.Context, bool) (token.Token, error) {
+		close(started)
+		<-unblock
+		return token.Token{Value: "T1-stale", Expiry: time.Now().Add(2 * time.Hour)}, nil
+	}), token.WithStore(redisstore.New(rdb, redisstore.WithPrefix(p))), token.WithLease(time.Hour))
+	fast := token.NewSource(key, token.FetcherFunc(func(context.Context, bool) (token.Token, error) {
+		return token.Token{Value: "T2-new", Expiry: time.Now().Add(2 * time.Hour)}, nil
+	}), token.WithStore(redisstore.New(rdb, redisstore.WithPrefix(p))), token.WithLease(time.Hour))
+
+	slowGot := make(chan string, 1)
+	go func() {
+		v, err := slow.Token(ctx)
+		assert.NoError(t, err)
+		slowGot <- v
+	}()
+	<-started
+	require.NoError(t, rdb.Del(ctx, p+key+":lock").Err()) // the slow holder's lease runs out
+	v, err := fast.Token(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "T2-new", v)
+	close(unblock)
+	assert.Equal(t, "T2-new", <-slowGot, "the stale holder adopts the stored token")
+
+	stored, ok, err := redisstore.New(rdb, redisstore.WithPrefix(p)).Load(ctx, key)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "T2-new", stored.Value, "the newer token was overwritten")
+}
+
+func TestLeaseSaveOnlyWhileHeld(t *testing.T) {
+	t.Parallel()
+	rdb := testredis.Client(t)
+	p := runPrefix(t)
+	st := redisstore.New(rdb, redisstore.WithPrefix(p))
+	ctx := context.Background()
+	l1, ok, err := st.LockLease(ctx, "k", time.Hour)
+	require.NoError(t, err)
+	require.True(t, ok)
+	tok := token.Token{Value: "v1", Expiry: time.Now().Add(time.Hour)}
+	saved, err := l1.Save(ctx, tok)
+	require.NoError(t, err)
+	assert.True(t, saved)
+	require.NoError(t, rdb.Del(ctx, p+"k:lock").Err())
+	l2, ok, err := st.LockLease(ctx, "k", time.Hour)
+	require.NoError(t, err)
+	require.True(t, ok)
+	saved, err = l1.Save(ctx, token.Token{Value: "stale", Expiry: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	assert.False(t, saved, "a lost lease saves nothing")
+	got, _, _ := st.Load(ctx, "k")
+	assert.Equal(t, "v1", got.Value)
+	require.NoError(t, l1.Release(ctx), "the old holder's release is a no-op")
+	saved, err = l2.Save(ctx, token.Token{Value: "v2", Expiry: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	assert.True(t, saved, "the new holder still holds its lease")
+	require.NoError(t, l2.Release(ctx))
 }
