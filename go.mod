@@ -1,6 +1,6 @@
 module github.com/wxkit/mp
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/google/go-querystring v1.2.0
