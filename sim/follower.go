@@ -491,6 +491,7 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 		}
 		return nil, rerr
 	case reply == nil:
+		s.emitLocked(Event{Kind: EventNoReply, OpenID: openid, MsgType: msgType, Event: event})
 		return nil, nil
 	}
 	s.emitLocked(Event{Kind: EventReply, OpenID: openid, MsgType: reply.MsgType, Reply: reply})

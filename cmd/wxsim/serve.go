@@ -32,6 +32,7 @@ type serveConfig struct {
 	ReplyTimeout time.Duration
 	Retries      int
 	Verbose      bool
+	Quiet        bool
 }
 
 func defaultPayDir() string {
@@ -57,6 +58,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.DurationVar(&c.ReplyTimeout, "reply-timeout", sim.DefaultReplyTimeout, "how long a push waits for the bot's passive reply")
 	fs.IntVar(&c.Retries, "retries", 0, "retries of a push that timed out or failed to connect (WeChat retries 3 times)")
 	fs.BoolVar(&c.Verbose, "v", false, "log the simulator's activity to stderr")
+	fs.BoolVar(&c.Quiet, "q", false, "do not print a line for each push and reply")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -197,6 +199,9 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 		fmt.Fprintf(stderr, "wxsim: WARNING: listening on %s, reachable from other machines, with public development credentials\n", tcp)
 	}
 	printBanner(stdout, cfg, srv)
+	if !cfg.Quiet {
+		defer logActivity(srv.sim, stdout)()
+	}
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "wxsim: shutting down")
 	return srv.shutdown()
@@ -231,6 +236,7 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 		fmt.Fprintf(w, "WECHAT_ENCODING_AES_KEY=%s   # optional in plaintext mode\n", acct.EncodingAESKey)
 	}
 	fmt.Fprintf(w, "WECHAT_BASE_URL=%s\n", srv.url)
+	printTemplates(w, srv.sim)
 	if k := srv.keys; k != nil {
 		how := "generated"
 		if k.Reused {
