@@ -85,7 +85,7 @@ func TestBrowserPage(t *testing.T) {
 	noPrompt := chromedp.Evaluate[bool](`window.prompt = function () { window.__prompted = true; return null; }; true`)
 
 	// Follow: the bot does not answer subscribe, so the event is marked.
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.Navigate(e.URL+"/"),
 		chromedp.SendKeys(css("#follower-name"), "Zoe"),
 		chromedp.Click(css("#follow")),
@@ -94,7 +94,7 @@ func TestBrowserPage(t *testing.T) {
 	)
 
 	// A text with no reply is marked; one with a reply is not.
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.SendKeys(css("#message-input"), "anyone there?"),
 		chromedp.Click(css("#send")),
 		browsertest.WaitJS("a no-reply marker under the unanswered message",
@@ -103,18 +103,18 @@ func TestBrowserPage(t *testing.T) {
 		chromedp.Click(css("#send")),
 		browsertest.WaitExactText(".bubble.from-bot", "hi"),
 	)
-	marked := browsertest.Get(t, ctx, 5*time.Second, chromedp.Evaluate[bool](
+	marked := browsertest.Get(t, ctx, 20*time.Second, chromedp.Evaluate[bool](
 		`[...document.querySelectorAll('.row.right')].filter(r => r.innerText.includes('hello')).some(r => r.querySelector('.no-reply'))`))
 	assert.False(t, marked, "the answered message is marked as unanswered")
 
 	// A long rejection reason wraps inside the phone.
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.SendKeys(css("#message-input"), "long"),
 		chromedp.Click(css("#send")),
 		browsertest.WaitText(".system.error", "unknown media_id"),
 		browsertest.Screenshot(t, "wxsim-page-long-error.png"),
 	)
-	overflow := browsertest.Get(t, ctx, 5*time.Second, chromedp.Evaluate[[]int](
+	overflow := browsertest.Get(t, ctx, 20*time.Second, chromedp.Evaluate[[]int](
 		`(() => { const c = document.getElementById('chat'); const e = [...document.querySelectorAll('.system.error')].pop();
 		  return [c.scrollWidth - c.clientWidth, e.scrollWidth - e.clientWidth, e.getBoundingClientRect().height]; })()`))
 	require.Len(t, overflow, 3)
@@ -123,7 +123,7 @@ func TestBrowserPage(t *testing.T) {
 	assert.Greater(t, overflow[2], 30, "the reason should take several lines")
 
 	// The location is entered in fields.
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 			_, err := noPrompt(ctx, tg)
 			return chromedp.Void{}, err
@@ -141,7 +141,7 @@ func TestBrowserPage(t *testing.T) {
 		browsertest.WaitExactText(".bubble.from-user", "[位置] 外滩 The Bund"),
 		chromedp.WaitNotVisible(css("#location-form")),
 	)
-	prompted := browsertest.Get(t, ctx, 5*time.Second, chromedp.Evaluate[bool](`!!window.__prompted`))
+	prompted := browsertest.Get(t, ctx, 20*time.Second, chromedp.Evaluate[bool](`!!window.__prompted`))
 	assert.False(t, prompted, "the location was asked with prompt()")
 	users := e.sim.Users()
 	require.Len(t, users, 1)
@@ -165,7 +165,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 	_, err := zoe.SendText(context.Background(), "the last one")
 	require.NoError(t, err)
-	browsertest.Run(t, ctx, 30*time.Second,
+	browsertest.Run(t, ctx, 90*time.Second,
 		chromedp.Reload(),
 		browsertest.WaitText(".bubble.from-user", "the last one"),
 		browsertest.WaitJS("every picture loaded", `(() => { const i = [...document.querySelectorAll('#chat img')];
@@ -175,7 +175,7 @@ func TestBrowserPage(t *testing.T) {
 		browsertest.Screenshot(t, "wxsim-page-reload.png"),
 	)
 	// The last message is on screen.
-	visible := browsertest.Get(t, ctx, 5*time.Second, chromedp.Evaluate[bool](`(() => {
+	visible := browsertest.Get(t, ctx, 20*time.Second, chromedp.Evaluate[bool](`(() => {
 		const last = [...document.querySelectorAll('.bubble.from-user')].pop(), c = document.getElementById('chat').getBoundingClientRect();
 		const r = last.getBoundingClientRect(); return r.bottom <= c.bottom + 1 && r.top >= c.top; })()`))
 	assert.True(t, visible, "the newest message is not in view after a reload")
@@ -183,20 +183,20 @@ func TestBrowserPage(t *testing.T) {
 	// The consent page looks like the chat and leads back to it.
 	q := url.Values{"appid": {sim.DefaultAppID}, "redirect_uri": {"http://127.0.0.1:1/cb"}, "response_type": {"code"},
 		"scope": {"snsapi_userinfo"}, "state": {"s"}, "sim_openid": {zoe.OpenID()}}
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.Navigate(e.URL+"/connect/oauth2/authorize?"+q.Encode()+"#wechat_redirect"),
 		chromedp.WaitVisible(css("#allow")),
 		browsertest.WaitText("#consent", "申请获得你的昵称"),
 		browsertest.Screenshot(t, "wxsim-oauth-consent-styled.png"),
 	)
-	look := browsertest.Get(t, ctx, 5*time.Second, chromedp.Evaluate[[]string](`(() => {
+	look := browsertest.Get(t, ctx, 20*time.Second, chromedp.Evaluate[[]string](`(() => {
 		const s = e => getComputedStyle(document.querySelector(e));
 		return [s('#allow').backgroundColor, s('.phone').maxWidth, s('body').fontFamily]; })()`))
 	require.Len(t, look, 3)
 	assert.Equal(t, "rgb(7, 193, 96)", look[0], "the Allow button is WeChat green, as in the chat")
 	assert.Equal(t, "420px", look[1], "the page is a phone, like the chat")
 	assert.Contains(t, look[2], "WenQuanYi Micro Hei")
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.Click(css("#back-to-chat")),
 		chromedp.WaitVisible(css("#chat")),
 		browsertest.WaitExactText("#current-name", "Zoe"),

@@ -64,19 +64,19 @@ func TestBrowserChat(t *testing.T) {
 	// connection would hold up their graceful shutdown.
 	ctx := browsertest.Start(t)
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.Navigate(base+"/"),
 		chromedp.SendKeys(css("#follower-name"), "Alice"),
 		chromedp.Click(css("#follow")),
 		browsertest.WaitText(".bubble.from-bot", "Welcome"),
 		browsertest.WaitText("#openid", "o"),
 	)
-	openid := browsertest.Get(t, ctx, 5*time.Second, chromedp.Text(css("#openid")))
+	openid := browsertest.Get(t, ctx, 20*time.Second, chromedp.Text(css("#openid")))
 	if len(openid) != 28 {
 		t.Fatalf("openid shown = %q, want 28 characters", openid)
 	}
 
-	browsertest.Run(t, ctx, 20*time.Second,
+	browsertest.Run(t, ctx, 60*time.Second,
 		chromedp.SendKeys(css("#message-input"), "hello"),
 		chromedp.Click(css("#send")),
 		browsertest.WaitExactText(".bubble.from-user", "hello"),
@@ -86,15 +86,15 @@ func TestBrowserChat(t *testing.T) {
 		browsertest.Screenshot(t, "wxsim-chat.png"),
 	)
 
-	profileURL := browsertest.Get(t, ctx, 5*time.Second, browsertest.Attr(".menu-button[data-url]", "data-url"))
-	browsertest.Run(t, ctx, 30*time.Second,
+	profileURL := browsertest.Get(t, ctx, 20*time.Second, browsertest.Attr(".menu-button[data-url]", "data-url"))
+	browsertest.Run(t, ctx, 90*time.Second,
 		chromedp.Click(css(".menu-button[data-url]")),
 		chromedp.WaitVisible(css("#allow")),
 		browsertest.Screenshot(t, "wxsim-oauth-consent.png"),
 		chromedp.Click(css("#allow")),
 		browsertest.WaitText("#greeting", "Hello, "+openid),
 	)
-	cur := browsertest.Get(t, ctx, 5*time.Second, chromedp.Location())
+	cur := browsertest.Get(t, ctx, 20*time.Second, chromedp.Location())
 	if !strings.HasPrefix(cur, "http://"+botAddr+"/profile") {
 		t.Errorf("landed on %s, want the bot's /profile", cur)
 	}
