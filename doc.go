@@ -54,8 +54,8 @@
 // paths they are mounted on, so with mux.Handle("/account", mw.Require(h))
 // the callback /auth/callback is a 404. Always mount the callback
 // explicitly, mux.Handle(mw.CallbackPath(), mw) (the middleware is an
-// http.Handler for exactly that path), as examples/frameworks does for
-// net/http, chi, gin and echo.
+// http.Handler for exactly that path), as Example_netHTTP does for net/http
+// and examples/frameworks for chi, gin and echo.
 //
 // # The shared client
 //

@@ -580,13 +580,11 @@ func cmdInbox(ctx context.Context, c *apiClient, o *cmdOptions, args []string, w
 		return usagef("--interval must be positive")
 	}
 	var since int64
-	name := o.User
 	var f followerJSON
-	if err := c.do(ctx, http.MethodGet, userPath(o.User), nil, &f); err == nil {
-		name = f.Name
-	} else {
+	if err := c.do(ctx, http.MethodGet, userPath(o.User), nil, &f); err != nil {
 		return err
 	}
+	name := f.Name
 	for {
 		var items []chatItem
 		err := c.do(ctx, http.MethodGet, userPath(o.User)+"/inbox?since="+strconv.FormatInt(since, 10), nil, &items)
