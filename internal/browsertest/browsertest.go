@@ -40,10 +40,14 @@ const (
 // candidates are the Chromium binaries Start looks for, in order.
 var candidates = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "/usr/bin/chromium"}
 
-// FindChromium returns the path of a Chromium binary, or "".
+// FindChromium returns the path of a Chromium binary ($CHROMIUM, else the
+// first of chromium, chromium-browser, google-chrome found), or "".
 func FindChromium() string {
 	if p := os.Getenv("CHROMIUM"); p != "" {
-		return p
+		if p, err := exec.LookPath(p); err == nil {
+			return p
+		}
+		return "" // named, but missing: as if none were installed
 	}
 	for _, c := range candidates {
 		if p, err := exec.LookPath(c); err == nil {

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,10 +53,30 @@ func TestBrowserRoundTrip(t *testing.T) {
 	}
 }
 
+// TestRequireFailsUnderCI runs TestHelperRequire in a child process with
+// Chromium missing: it must skip, and fail under CI=true.
 func TestRequireFailsUnderCI(t *testing.T) {
-	t.Setenv("CHROMIUM", "")
-	t.Setenv("PATH", t.TempDir())
-	if browsertest.FindChromium() != "" && browsertest.FindChromium() != "/usr/bin/chromium" {
-		t.Fatalf("found %q with an empty PATH", browsertest.FindChromium())
+	for _, ci := range []string{"", "true"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperRequire$", "-test.v")
+		cmd.Env = append(os.Environ(), "BROWSERTEST_HELPER=1", "CHROMIUM=/nonexistent/chromium", "CI="+ci)
+		out, err := cmd.CombinedOutput()
+		switch ci {
+		case "true":
+			if err == nil || !strings.Contains(string(out), "--- FAIL: TestHelperRequire") || !strings.Contains(string(out), "CI=true") {
+				t.Errorf("CI=true: want a failure, got err %v:\n%s", err, out)
+			}
+		default:
+			if err != nil || !strings.Contains(string(out), "--- SKIP: TestHelperRequire") {
+				t.Errorf("CI unset: want a skip, got err %v:\n%s", err, out)
+			}
+		}
 	}
+}
+
+func TestHelperRequire(t *testing.T) {
+	if os.Getenv("BROWSERTEST_HELPER") != "1" {
+		t.Skip("run by TestRequireFailsUnderCI")
+	}
+	browsertest.Require(t)
+	t.Log("Chromium found")
 }
