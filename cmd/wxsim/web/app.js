@@ -6,7 +6,7 @@
   'use strict';
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { openid: '', name: '', following: false, lastSeq: 0, es: null, stick: true, lastPush: null };
+  var state = { openid: '', name: '', following: false, lastSeq: 0, es: null, stick: true, autoTop: 0, lastPush: null };
   var kindLabels = { reply: '', custom: '客服消息', template: '模板消息', mass: '群发消息', error: '' };
 
   function el(tag, cls, text) {
@@ -76,6 +76,7 @@
     if (changed) {
       state.lastSeq = 0;
       state.stick = true;
+      state.autoTop = 0;
       state.lastPush = null;
       var chat = $('chat');
       while (chat.firstChild) chat.removeChild(chat.firstChild);
@@ -281,7 +282,12 @@
     if (!state.stick) return;
     var chat = $('chat');
     chat.scrollTop = chat.scrollHeight;
+    state.autoTop = chat.scrollTop;
   }
+
+  // Any later growth of a message (an image, a web font) keeps the end in
+  // view too.
+  var grow = window.ResizeObserver ? new ResizeObserver(function () { scrollToEnd(); }) : null;
 
   function image(src, alt) {
     var img = el('img');
@@ -330,6 +336,7 @@
     }
     node.setAttribute('data-seq', it.seq);
     chat.appendChild(node);
+    if (grow) grow.observe(node);
     scrollToEnd();
   }
 
@@ -392,9 +399,15 @@
     $('location-send').addEventListener('click', sendLocation);
     $('location-cancel').addEventListener('click', function () { $('location-form').hidden = true; });
     $('location-label').addEventListener('keydown', function (e) { if (e.key === 'Enter') sendLocation(); });
+    // Only the reader scrolling up unsticks: content growing below (a late
+    // image, a new message) after our own scroll must not.
     $('chat').addEventListener('scroll', function () {
       var c = $('chat');
-      state.stick = c.scrollHeight - c.scrollTop - c.clientHeight < 40;
+      if (c.scrollHeight - c.scrollTop - c.clientHeight < 40) {
+        state.stick = true;
+      } else if (c.scrollTop < state.autoTop - 2) {
+        state.stick = false;
+      }
     });
     $('message-input').addEventListener('keydown', function (e) { if (e.key === 'Enter') send(); });
     $('follower-name').addEventListener('keydown', function (e) { if (e.key === 'Enter') follow(); });
