@@ -30,7 +30,11 @@ func templates(s *sim.Sim) ([]simTemplate, error) {
 	acct := s.Account()
 	get := func(path string, q url.Values, out any) error {
 		rec := httptest.NewRecorder()
-		s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path+"?"+q.Encode(), nil))
+		req := httptest.NewRequest(http.MethodGet, path+"?"+q.Encode(), nil)
+		if u, err := url.Parse(s.URL); err == nil && u.Host != "" {
+			req.Host = u.Host // as a client of the simulator would send it
+		}
+		s.Handler().ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
 			return fmt.Errorf("%s: HTTP %d", path, rec.Code)
 		}
