@@ -18,6 +18,9 @@ const (
 	// EventReplyError: the developer's answer was invalid or late
 	// (Event.Err); WeChat shows the follower "该公众号暂时无法提供服务".
 	EventReplyError EventKind = "reply_error"
+	// EventNoReply: the developer answered a push with no passive reply
+	// (an empty body or "success"): the follower sees nothing.
+	EventNoReply EventKind = "no_reply"
 	// EventDelivered: a message reached a follower's inbox (Event.Delivery).
 	EventDelivered EventKind = "delivered"
 	// EventMenuChanged: the custom menu was created, deleted or changed.

@@ -504,6 +504,7 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 		}
 		return nil, rerr
 	case reply == nil:
+		s.emitLocked(Event{Kind: EventNoReply, OpenID: openid, MsgType: msgType, Event: event})
 		return nil, nil
 	}
 	reply = shownReply(reply, msgType)

@@ -114,18 +114,42 @@ func (s *Sim) Authorize(f *Follower, authorizeURL string) (string, error) {
 	return s.issueCodeLocked(p, f.openid, s.now()), nil
 }
 
+// pageHTML is the authorization page (网页授权): the user picker, the
+// consent page and the error and denied pages, styled like the wxsim chat
+// page (a phone, WeChat's colors), each with a way back to the chat.
 const pageHTML = `<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{{.Title}}</title>
-<style>body{font-family:sans-serif;max-width:28em;margin:2em auto;padding:0 1em}button,a.user{display:block;width:100%;margin:.5em 0;padding:.7em;font-size:1em;text-align:center}</style>
-</head><body>
-<h1>{{.Title}}</h1>
-{{if .Error}}<p id="error" data-code="{{.Code}}">{{.Error}}</p>{{end}}
-{{if .Users}}<p>选择在浏览器中的微信用户 / pick the WeChat user in this browser:</p>
+<style>
+*{box-sizing:border-box}
+html,body{margin:0;height:100%;background:#d9d9d9;font-family:-apple-system,"PingFang SC","Noto Sans CJK SC","WenQuanYi Micro Hei","Microsoft YaHei",sans-serif;font-size:15px}
+.phone{display:flex;flex-direction:column;max-width:420px;min-height:100vh;margin:0 auto;background:#ededed;box-shadow:0 0 12px rgba(0,0,0,.15)}
+.topbar{display:flex;align-items:center;justify-content:center;position:relative;height:44px;border-bottom:1px solid #d6d6d6;font-weight:600}
+.topbar a{position:absolute;left:10px;top:12px;font-size:13px;font-weight:400;color:#576b95;text-decoration:none}
+main{flex:1;padding:24px 18px;overflow-wrap:anywhere}
+.card{background:#fff;border-radius:8px;padding:18px 16px;margin-bottom:14px}
+.account{display:flex;align-items:center;gap:10px;font-weight:600}
+.logo{width:40px;height:40px;border-radius:6px;background:#07c160;color:#fff;display:flex;align-items:center;justify-content:center;font-weight:700}
+#consent{color:#333;line-height:1.5;margin:14px 0 6px}
+.who{color:#888;font-size:13px;margin:0}
+button,a.user,a.back{display:block;width:100%;margin:10px 0;padding:11px;font:inherit;font-size:16px;text-align:center;border-radius:6px;border:0;cursor:pointer;text-decoration:none}
+#allow{background:#07c160;color:#fff}
+#deny{background:#f2f2f2;color:#333}
+a.user{background:#fff;color:#333;border:1px solid #e0e0e0}
+a.back{background:#fff;color:#576b95;border:1px solid #e0e0e0;font-size:14px}
+#error,#denied{color:#b94a48;background:#fff3f3;border-radius:6px;padding:10px 12px}
+.hint{color:#888;font-size:13px}
+</style>
+</head><body><div class="phone">
+<header class="topbar"><a id="back-to-chat" href="/">‹ 聊天 Chat</a>{{.Title}}</header>
+<main>
+{{if .Error}}<p id="error" data-code="{{.Code}}">{{.Error}}{{if .Code}} ({{.Code}}){{end}}</p>{{end}}
+{{if .Users}}<p class="hint">选择在浏览器中的微信用户 / pick the WeChat user in this browser:</p>
 {{range .Users}}<a class="user" id="user-{{.OpenID}}" href="{{.Link}}">{{.Name}}</a>
 {{end}}{{end}}
-{{if .Consent}}<p id="consent">{{.Account}} 申请获得你的昵称、头像 / requests your nickname and avatar</p>
-<p>{{.Name}}</p>
+{{if .Consent}}<div class="card"><div class="account"><span class="logo">公</span>{{.Account}}</div>
+<p id="consent">{{.Account}} 申请获得你的昵称、头像 / requests your nickname and avatar</p>
+<p class="who">微信用户 WeChat user: {{.Name}}</p></div>
 <form id="consent-form" method="post" action="/connect/oauth2/sim_consent">
 <input type="hidden" name="appid" value="{{.AppID}}">
 <input type="hidden" name="redirect_uri" value="{{.Redirect}}">
@@ -137,7 +161,8 @@ const pageHTML = `<!DOCTYPE html>
 <button type="submit" id="deny" name="action" value="deny">拒绝 Deny</button>
 </form>{{end}}
 {{if .Denied}}<p id="denied">已拒绝授权 / authorization denied</p>{{end}}
-</body></html>`
+{{if not .Consent}}<a class="back" href="/">返回聊天 Back to the chat</a>{{end}}
+</main></div></body></html>`
 
 type pageUser struct{ OpenID, Name, Link string }
 

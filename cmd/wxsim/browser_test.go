@@ -13,25 +13,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"github.com/wxkit/mp/internal/browsertest"
 	"github.com/wxkit/mp/internal/syncbuf"
-	"github.com/wxkit/mp/internal/webdriver"
 )
 
 // TestBrowserChat builds and starts the real programs — wxsim and
 // examples/echo, each on a free loopback port — and walks through the chat
-// page in headless Chromium as a person would: create and follow a
-// follower, send "hello" and see the echo, tap the "hello" menu button, then
-// the view button through the simulator's OAuth consent page (#allow) to the
-// bot's page greeting the openid. It skips when Chromium or chromedriver is
-// missing, unless CI=true.
+// page in headless Chromium (chromedp) as a person would: create and follow
+// a follower, send "hello" and see the echo, tap the "hello" menu button,
+// then the view button through the simulator's OAuth consent page (#allow)
+// to the bot's page greeting the openid. It skips when Chromium is missing,
+// unless CI=true.
 func TestBrowserChat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs two programs and a browser")
 	}
-	if !haveChromedriver() {
-		webdriver.Start(t) // skips, or fails under CI=true, saying what is missing
-		return
-	}
+	browsertest.Require(t) // before building: skips, or fails under CI=true
 	tmp := t.TempDir()
 	wxsimBin := filepath.Join(tmp, "wxsim")
 	echoBin := filepath.Join(tmp, "echo")
@@ -62,71 +61,39 @@ func TestBrowserChat(t *testing.T) {
 	// The browser starts after the programs so that it quits before they
 	// get SIGTERM (cleanups run last-in first-out): an open browser
 	// connection would hold up their graceful shutdown.
-	sess := webdriver.Start(t)
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			src, _ := sess.PageSource()
-			if len(src) > 4000 {
-				src = src[len(src)-4000:]
-			}
-			t.Fatalf("%v\npage source (end): %s", err, src)
-		}
-	}
-	must(sess.Navigate(base + "/"))
-	name, err := sess.WaitFor("#follower-name", 10*time.Second)
-	must(err)
-	must(name.SendKeys("Alice"))
-	follow, err := sess.Find("#follow")
-	must(err)
-	must(follow.Click())
-	_, err = sess.WaitForText(".bubble.from-bot", "Welcome", 15*time.Second)
-	must(err)
-	openidEl, err := sess.WaitForText("#openid", "o", 5*time.Second)
-	must(err)
-	openid, err := openidEl.Text()
-	must(err)
+	ctx := browsertest.Start(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	browsertest.Run(t, ctx, 60*time.Second,
+		chromedp.Navigate(base+"/"),
+		chromedp.SendKeys(css("#follower-name"), "Alice"),
+		chromedp.Click(css("#follow")),
+		browsertest.WaitText(".bubble.from-bot", "Welcome"),
+		browsertest.WaitText("#openid", "o"),
+	)
+	openid := browsertest.Get(t, ctx, 20*time.Second, chromedp.Text(css("#openid")))
 	if len(openid) != 28 {
 		t.Fatalf("openid shown = %q, want 28 characters", openid)
 	}
 
-	input, err := sess.Find("#message-input")
-	must(err)
-	must(input.SendKeys("hello"))
-	send, err := sess.Find("#send")
-	must(err)
-	must(send.Click())
-	must(waitExactText(sess, ".bubble.from-user", "hello", 10*time.Second))
-	must(waitExactText(sess, ".bubble.from-bot", "hello", 10*time.Second))
+	browsertest.Run(t, ctx, 60*time.Second,
+		chromedp.SendKeys(css("#message-input"), "hello"),
+		chromedp.Click(css("#send")),
+		browsertest.WaitExactText(".bubble.from-user", "hello"),
+		browsertest.WaitExactText(".bubble.from-bot", "hello"),
+		chromedp.Click(css(`.menu-button[data-key="hello"]`)),
+		browsertest.WaitExactText(".bubble.from-bot", "你好！"),
+		browsertest.Screenshot(t, "wxsim-chat.png"),
+	)
 
-	hello, err := sess.WaitFor(`.menu-button[data-key="hello"]`, 10*time.Second)
-	must(err)
-	must(hello.Click())
-	must(waitExactText(sess, ".bubble.from-bot", "你好！", 10*time.Second))
-
-	art := os.Getenv("ARTIFACTS_DIR")
-	if art == "" {
-		art = filepath.Join("..", "..", "artifacts")
-	}
-	if err := os.MkdirAll(art, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	shot := filepath.Join(art, "wxsim-chat.png")
-	must(sess.Screenshot(shot))
-	t.Logf("screenshot: %s", shot)
-
-	view, err := sess.Find(`.menu-button[data-url]`)
-	must(err)
-	profileURL, err := view.Attribute("data-url")
-	must(err)
-	must(view.Click())
-	allow, err := sess.WaitFor("#allow", 15*time.Second)
-	must(err)
-	must(allow.Click())
-	_, err = sess.WaitForText("#greeting", "Hello, "+openid, 15*time.Second)
-	must(err)
-	cur, err := sess.CurrentURL()
-	must(err)
+	profileURL := browsertest.Get(t, ctx, 20*time.Second, browsertest.Attr(".menu-button[data-url]", "data-url"))
+	browsertest.Run(t, ctx, 90*time.Second,
+		chromedp.Click(css(".menu-button[data-url]")),
+		chromedp.WaitVisible(css("#allow")),
+		browsertest.Screenshot(t, "wxsim-oauth-consent.png"),
+		chromedp.Click(css("#allow")),
+		browsertest.WaitText("#greeting", "Hello, "+openid),
+	)
+	cur := browsertest.Get(t, ctx, 20*time.Second, chromedp.Location())
 	if !strings.HasPrefix(cur, "http://"+botAddr+"/profile") {
 		t.Errorf("landed on %s, want the bot's /profile", cur)
 	}
@@ -154,16 +121,6 @@ func TestBrowserChat(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("conversation:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-}
-
-// haveChromedriver reports whether chromedriver can be found where
-// webdriver.Start looks for it, so that the test skips before building.
-func haveChromedriver() bool {
-	if _, err := exec.LookPath("chromedriver"); err == nil {
-		return true
-	}
-	_, err := os.Stat("/usr/bin/chromedriver")
-	return err == nil
 }
 
 // goBuild builds a package of this module into out.
@@ -246,33 +203,6 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// waitExactText waits until an element matching css has exactly text.
-func waitExactText(s *webdriver.Session, css, text string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	var seen []string
-	for {
-		els, err := s.FindAll(css)
-		if err != nil {
-			return err
-		}
-		seen = seen[:0]
-		for _, e := range els {
-			got, err := e.Text()
-			if err != nil {
-				continue // went stale while the page updated
-			}
-			if got == text {
-				return nil
-			}
-			seen = append(seen, got)
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("no %s with text %q after %v; seen %q", css, text, timeout, seen)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -38,6 +38,7 @@ type cmdOptions struct {
 	Follow     bool
 	Interval   time.Duration
 	Article    string // comment --article (comments.go)
+	Wait       time.Duration
 }
 
 func userFlag(fs *flag.FlagSet, o *cmdOptions) {
@@ -46,9 +47,10 @@ func userFlag(fs *flag.FlagSet, o *cmdOptions) {
 
 var commands = map[string]command{
 	"send": {
-		summary: "send --user NAME TEXT: send a message and print the bot's passive reply",
+		summary: "send --user NAME TEXT: send a message and print the bot's passive reply and customer-service messages, labeled",
 		setup: func(fs *flag.FlagSet, o *cmdOptions) {
 			userFlag(fs, o)
+			fs.DurationVar(&o.Wait, "wait", 0, "also wait this long for customer-service messages (客服消息) the bot sends afterwards")
 			fs.BoolVar(&o.Image, "image", false, "send an image message (TEXT, if any, is its PicUrl)")
 			fs.StringVar(&o.Location, "location", "", `send a location message: "LAT,LNG[,LABEL]"`)
 		},
@@ -294,30 +296,38 @@ func (c *apiClient) act(ctx context.Context, w io.Writer, o *cmdOptions, action 
 	return nil
 }
 
-// printReply prints a passive reply as a person would read it.
+// Labels of what the commands print, so that an echo is not mistaken for
+// the input.
+const (
+	labelPassive = "passive reply (被动回复): "
+	noPassive    = "no passive reply (the bot answered empty or \"success\")"
+)
+
+// printReply prints a passive reply as a person would read it, labeled.
 func printReply(w io.Writer, r *replyJSON) {
 	if r == nil {
-		fmt.Fprintln(w, "(no passive reply)")
+		fmt.Fprintln(w, noPassive)
 		return
 	}
 	switch r.MsgType {
 	case "text":
-		fmt.Fprintln(w, r.Content)
+		fmt.Fprintln(w, labelPassive+r.Content)
 	case "news":
+		fmt.Fprintln(w, labelPassive+"news")
 		for i, a := range r.Articles {
-			fmt.Fprintf(w, "[news %d] %s\n", i+1, a.Title)
+			fmt.Fprintf(w, "  [news %d] %s\n", i+1, a.Title)
 			if a.Description != "" {
-				fmt.Fprintf(w, "  %s\n", a.Description)
+				fmt.Fprintf(w, "    %s\n", a.Description)
 			}
 			if a.URL != "" {
-				fmt.Fprintf(w, "  %s\n", a.URL)
+				fmt.Fprintf(w, "    %s\n", a.URL)
 			}
 			if a.PicURL != "" {
-				fmt.Fprintf(w, "  picture: %s\n", a.PicURL)
+				fmt.Fprintf(w, "    picture: %s\n", a.PicURL)
 			}
 		}
 	case "transfer_customer_service":
-		fmt.Fprintf(w, "[transferred to customer service %s]\n", r.KfAccount)
+		fmt.Fprintf(w, "%s[transferred to customer service %s]\n", labelPassive, r.KfAccount)
 	default:
 		line := "[" + r.MsgType
 		if r.MediaID != "" {
@@ -327,7 +337,57 @@ func printReply(w io.Writer, r *replyJSON) {
 		if r.Title != "" {
 			line += " " + r.Title
 		}
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, labelPassive+line)
+	}
+}
+
+// deliveryLabels name what the account sends a follower through the API.
+var deliveryLabels = map[string]string{
+	"custom":   "customer-service message (客服消息): ",
+	"template": "template message (模板消息): ",
+	"mass":     "mass message (群发): ",
+}
+
+// lastSeq returns the sequence number of the follower's newest chat item
+// (0 for an unknown follower).
+func (c *apiClient) lastSeq(ctx context.Context, user string) int64 {
+	var items []chatItem
+	if err := c.do(ctx, http.MethodGet, userPath(user)+"/inbox", nil, &items); err != nil || len(items) == 0 {
+		return 0
+	}
+	return items[len(items)-1].Seq
+}
+
+// printDeliveries prints, labeled, the messages the bot sent the follower
+// through the API after since (customer-service messages sent while
+// handling the push, late replies), waiting up to wait for more.
+func (c *apiClient) printDeliveries(ctx context.Context, w io.Writer, user string, since int64, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		var items []chatItem
+		if err := c.do(ctx, http.MethodGet, userPath(user)+"/inbox?since="+strconv.FormatInt(since, 10), nil, &items); err != nil {
+			return err
+		}
+		for _, it := range items {
+			since = it.Seq
+			label, ok := deliveryLabels[it.Kind]
+			if !ok || it.From != fromBot {
+				continue
+			}
+			text := it.Text
+			if it.Template != nil {
+				text = strings.ReplaceAll(it.Template.Content, "\n", " / ")
+			}
+			fmt.Fprintln(w, label+text)
+		}
+		if !time.Now().Before(deadline) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }
 
@@ -340,24 +400,37 @@ func printJSON(w io.Writer, v any) error {
 
 func cmdSend(ctx context.Context, c *apiClient, o *cmdOptions, args []string, w io.Writer) error {
 	text := strings.Join(args, " ")
+	var action string
+	var req actionRequest
 	switch {
 	case o.Image && o.Location != "":
 		return usagef("--image and --location are exclusive")
+	case o.Wait < 0:
+		return usagef("--wait must not be negative")
 	case o.Image:
 		if text != "" && !isHTTPURL(text) {
 			return usagef("the picture must be an http(s) URL, got %q", text)
 		}
-		return c.act(ctx, w, o, "image", actionRequest{PicURL: text})
+		action, req = "image", actionRequest{PicURL: text}
 	case o.Location != "":
-		req, err := parseLocation(o.Location)
-		if err != nil {
+		var err error
+		if req, err = parseLocation(o.Location); err != nil {
 			return err
 		}
-		return c.act(ctx, w, o, "location", req)
+		action = "location"
 	case text == "":
 		return usagef("nothing to send: give the message text")
+	default:
+		action, req = "text", actionRequest{Content: text}
 	}
-	return c.act(ctx, w, o, "text", actionRequest{Content: text})
+	if o.JSON {
+		return c.act(ctx, w, o, action, req)
+	}
+	since := c.lastSeq(ctx, o.User)
+	if err := c.act(ctx, w, o, action, req); err != nil {
+		return err
+	}
+	return c.printDeliveries(ctx, w, o.User, since, o.Wait)
 }
 
 // parseLocation reads "LAT,LNG[,LABEL]".
@@ -508,13 +581,11 @@ func cmdInbox(ctx context.Context, c *apiClient, o *cmdOptions, args []string, w
 		return usagef("--interval must be positive")
 	}
 	var since int64
-	var name string
 	var f followerJSON
-	if err := c.do(ctx, http.MethodGet, userPath(o.User), nil, &f); err == nil {
-		name = f.Name
-	} else {
+	if err := c.do(ctx, http.MethodGet, userPath(o.User), nil, &f); err != nil {
 		return err
 	}
+	name := f.Name
 	for {
 		var items []chatItem
 		err := c.do(ctx, http.MethodGet, userPath(o.User)+"/inbox?since="+strconv.FormatInt(since, 10), nil, &items)

@@ -45,24 +45,24 @@ func TestCommandsConversation(t *testing.T) {
 	code, out, errs = e.wxsim(t, "follow", "--user", "Alice")
 	require.Equal(t, exitOK, code, errs)
 	f := e.sim.Users()[0]
-	assert.Equal(t, "Alice ("+f.OpenID()+") follows the account\nwelcome\n", out)
+	assert.Equal(t, "Alice ("+f.OpenID()+") follows the account\n"+labelPassive+"welcome\n", out)
 
 	code, out, _ = e.wxsim(t, "send", "--user", "Alice", "hello", "world")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "hello world\n", out)
+	assert.Equal(t, labelPassive+"hello world\n", out)
 
 	// Flags after the text, and the openid instead of the name.
 	code, out, _ = e.wxsim(t, "send", "你好", "--user", f.OpenID())
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "你好\n", out)
+	assert.Equal(t, labelPassive+"你好\n", out)
 
 	code, out, _ = e.wxsim(t, "send", "--user", "Alice", "news")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "[news 1] Title\n  Desc\n  http://127.0.0.1/a\n  picture: http://127.0.0.1/p.png\n", out)
+	assert.Equal(t, labelPassive+"news\n  [news 1] Title\n    Desc\n    http://127.0.0.1/a\n    picture: http://127.0.0.1/p.png\n", out)
 
 	code, out, _ = e.wxsim(t, "send", "--user", "Alice", "--location", "39.9,116.4,天安门")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "(no passive reply)\n", out)
+	assert.Equal(t, noPassive+"\n", out)
 	code, _, _ = e.wxsim(t, "send", "--user", "Alice", "--image")
 	assert.Equal(t, exitOK, code)
 
@@ -90,10 +90,10 @@ func TestCommandsConversation(t *testing.T) {
 	e.createMenu(t)
 	code, out, _ = e.wxsim(t, "click", "--user", "Alice", "hello")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "你好！\n", out)
+	assert.Equal(t, labelPassive+"你好！\n", out)
 	code, out, _ = e.wxsim(t, "view", "--user", "Alice", "http://127.0.0.1:1/profile")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "(no passive reply)\n", out)
+	assert.Equal(t, noPassive+"\n", out)
 
 	code, out, _ = e.wxsim(t, "menu")
 	assert.Equal(t, exitOK, code)
@@ -104,7 +104,7 @@ func TestCommandsConversation(t *testing.T) {
 
 	code, out, _ = e.wxsim(t, "scan", "--user", "Alice", "42")
 	assert.Equal(t, exitOK, code)
-	assert.Equal(t, "(no passive reply)\n", out)
+	assert.Equal(t, noPassive+"\n", out)
 	code, out, _ = e.wxsim(t, "follow", "--user", "Bob", "--scene", "42")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "Bob (")

@@ -28,7 +28,8 @@ type chatItem struct {
 	From string `json:"from"`
 	// Kind is what happened: message or event (from the follower), reply,
 	// custom, template, mass or error (deliveries to the follower),
-	// reply_error, menu or user_created.
+	// reply_error, no_reply (quiet: the push before it got no passive
+	// reply), menu or user_created.
 	Kind     string `json:"kind"`
 	MsgType  string `json:"msg_type,omitempty"`
 	Event    string `json:"event,omitempty"`
@@ -106,6 +107,11 @@ func itemFromEvent(ev sim.Event) (chatItem, bool) {
 	case sim.EventReplyError:
 		it.From, it.Kind, it.Error = fromSystem, "reply_error", ev.Err
 		it.Text = "the bot's answer was rejected: " + ev.Err
+		return it, true
+	case sim.EventNoReply:
+		// Bookkeeping for the page's "no reply" marker on the push before it.
+		it.From, it.Kind, it.Quiet = fromSystem, "no_reply", true
+		it.Text = "没有回复 / no reply"
 		return it, true
 	case sim.EventMenuChanged:
 		it.From, it.Kind, it.Text = fromSystem, "menu", "菜单已更新 / the menu changed"

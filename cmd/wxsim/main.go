@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"syscall"
 )
@@ -23,7 +25,9 @@ const usageText = `wxsim: a local WeChat Official Account platform (公众号) w
 followers and WeChat Pay (微信支付), for developing bots without a public URL.
 
 Usage:
-  wxsim [serve] [flags]            run the simulator (default 127.0.0.1:8090)
+  wxsim [serve] [flags]            run the simulator (default 127.0.0.1:8090);
+                                   -q: no line per push and reply
+  wxsim --version                  print the version
   wxsim send --user NAME TEXT      send a text message, print the bot's reply
   wxsim follow --user NAME [--scene S]
   wxsim unfollow --user NAME
@@ -50,6 +54,10 @@ func main() {
 // run runs one command line and returns the exit status.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	args = hoistSimFlag(args)
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || args[0] == "version") {
+		fmt.Fprintln(stdout, versionLine())
+		return exitOK
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
 		return serve(ctx, args, stdout, stderr)
 	}
@@ -67,6 +75,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitUsage
 	}
 	return runCommand(ctx, name, cmd, rest, stdout, stderr, getenv)
+}
+
+// versionLine is what --version prints: the module version wxsim was built
+// from (set by "go install ...@version"; "(devel)" in a working tree) and
+// the Go version.
+func versionLine() string {
+	v, goV := "(devel)", runtime.Version()
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		goV = bi.GoVersion
+	}
+	return "wxsim " + v + " (github.com/wxkit/mp, " + goV + ")"
 }
 
 // hoistSimFlag moves a --sim flag given before the subcommand

@@ -43,6 +43,7 @@ type serveConfig struct {
 	AllowHosts []string
 	// readTimeout and writeTimeout replace the server's defaults (tests).
 	readTimeout, writeTimeout time.Duration
+	Quiet                     bool
 }
 
 func defaultPayDir() string {
@@ -72,6 +73,7 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.BoolVar(&c.Unverified, "unverified", false, "simulate an account without 微信认证 (interfaces needing it answer 48001)")
 	fs.StringVar(&c.MiniPrograms, "linked-miniprograms", "", "comma-separated appids of the mini programs linked to the account (others answer 40166)")
 	fs.Var((*hostList)(&c.AllowHosts), "allow-host", "a Host name to accept besides 127.0.0.1, ::1 and localhost (repeatable; \"*\" accepts any): needed to reach a non-loopback --addr")
+	fs.BoolVar(&c.Quiet, "q", false, "do not print a line for each push and reply")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -222,6 +224,9 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 	warnExposed(stderr, srv.ln.Addr().(*net.TCPAddr), cfg)
 	printBanner(stdout, cfg, srv)
 	go watchCallback(ctx, srv.sim, stderr, verifyFirstRetry, verifyMaxRetry)
+	if !cfg.Quiet {
+		defer logActivity(srv.sim, stdout)()
+	}
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "wxsim: shutting down")
 	return srv.shutdown()
@@ -256,6 +261,7 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 		fmt.Fprintf(w, "WECHAT_ENCODING_AES_KEY=%s   # optional in plaintext mode\n", acct.EncodingAESKey)
 	}
 	fmt.Fprintf(w, "WECHAT_BASE_URL=%s\n", srv.url)
+	printTemplates(w, srv.sim)
 	if k := srv.keys; k != nil {
 		how := "generated"
 		if k.Reused {

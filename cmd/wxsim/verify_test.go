@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -16,26 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxkit/mp/internal/syncbuf"
 	"github.com/wxkit/mp/sim"
 )
-
-// lockedBuffer is an io.Writer safe for the watcher goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // eventually polls cond (the watcher runs in the background) for up to 10 s.
 func eventually(t *testing.T, cond func() bool, msg string) {
@@ -61,7 +43,7 @@ func TestWatchCallbackBotStartsLater(t *testing.T) {
 	s, err := sim.NewHandler(sim.Options{CallbackURL: "http://" + addr + "/wechat", ReplyTimeout: 2 * time.Second})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -107,12 +89,12 @@ func TestWatchCallbackBotStartsLater(t *testing.T) {
 func TestWatchCallbackPassesAtOnce(t *testing.T) {
 	t.Parallel()
 	e := newTestEnv(t, envOptions{noPay: true})
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	watchCallback(context.Background(), e.sim, &out, time.Millisecond, time.Millisecond)
 	assert.Contains(t, out.String(), "passes URL verification")
 	assert.NotContains(t, out.String(), "WARNING")
 
-	out = lockedBuffer{}
+	out = syncbuf.Buffer{}
 	e.sim.SetCallbackURL("")
 	watchCallback(context.Background(), e.sim, &out, time.Millisecond, time.Millisecond)
 	assert.Empty(t, out.String(), "nothing to check without --forward-to")

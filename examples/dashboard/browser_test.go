@@ -3,16 +3,15 @@ package main
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/wxkit/mp/internal/webdriver"
+	"github.com/wxkit/mp/internal/browsertest"
 )
 
 // TestBrowserDashboard opens the dashboard (seeded simulator, 14 days) in
@@ -25,6 +24,7 @@ func TestBrowserDashboard(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a browser")
 	}
+	browsertest.Require(t)
 	const days = 14
 	d, cleanup, err := seededSimulator(context.Background(), days)
 	require.NoError(t, err)
@@ -32,50 +32,33 @@ func TestBrowserDashboard(t *testing.T) {
 	hs := httptest.NewServer(d)
 	t.Cleanup(hs.Close)
 
-	sess := webdriver.Start(t, webdriver.WithWindowSize(720, 1400))
-	require.NoError(t, sess.Navigate(hs.URL+"/"))
-	_, err = sess.WaitFor("#growth svg", 10*time.Second)
-	require.NoError(t, err)
-	for _, css := range []string{"#growth circle.point.new", "#growth circle.point.cancel", "#growth circle.point.cumulate", "#messages rect.bar"} {
-		els, err := sess.FindAll(css)
-		require.NoError(t, err)
-		assert.Len(t, els, days, css)
+	ctx := browsertest.Start(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	browsertest.Run(t, ctx, 60*time.Second,
+		chromedp.EmulateViewport(720, 1400),
+		chromedp.Navigate(hs.URL+"/"),
+		chromedp.WaitVisible(css("#growth svg")),
+	)
+	count := func(sel string) int {
+		return browsertest.Get(t, ctx, 10*time.Second,
+			chromedp.Evaluate[int]("document.querySelectorAll("+strconv.Quote(sel)+").length"))
 	}
-	last, err := sess.FindAll("#growth circle.point.cumulate")
-	require.NoError(t, err)
-	v, err := last[days-1].Attribute("data-value")
-	require.NoError(t, err)
+	for _, sel := range []string{"#growth circle.point.new", "#growth circle.point.cancel", "#growth circle.point.cumulate", "#messages rect.bar"} {
+		assert.Equal(t, days, count(sel), sel)
+	}
+	v := browsertest.Get(t, ctx, 10*time.Second, chromedp.Evaluate[string](
+		`[...document.querySelectorAll("#growth circle.point.cumulate")].pop().getAttribute("data-value")`))
 	n, _ := strconv.Atoi(v)
 	assert.Positive(t, n, "followers at the end")
 
-	rows, err := sess.FindAll("#comments tr.comment")
-	require.NoError(t, err)
-	require.Len(t, rows, 4)
-	btn, err := rows[0].Find("button.elect")
-	require.NoError(t, err)
-	require.NoError(t, btn.Click())
-	_, err = sess.WaitForText("#comments tr.comment", "[精选]", 10*time.Second)
-	require.NoError(t, err)
-	rows, err = sess.FindAll("#comments tr.comment")
-	require.NoError(t, err)
-	input, err := rows[1].Find("input[name=content]")
-	require.NoError(t, err)
-	require.NoError(t, input.SendKeys("谢谢支持"))
-	btn, err = rows[1].Find("button.reply")
-	require.NoError(t, err)
-	require.NoError(t, btn.Click())
-	_, err = sess.WaitForText("#comments", "谢谢支持", 10*time.Second)
-	require.NoError(t, err)
-	quotas, err := sess.FindAll("#quota tr.quota")
-	require.NoError(t, err)
-	assert.Len(t, quotas, len(quotaPaths))
-
-	dir := os.Getenv("ARTIFACTS_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	shot := filepath.Join(dir, "dashboard.png")
-	require.NoError(t, sess.Screenshot(shot))
-	t.Logf("screenshot: %s", shot)
+	require.Equal(t, 4, count("#comments tr.comment"))
+	browsertest.Run(t, ctx, 60*time.Second,
+		chromedp.Click(css("#comments tr.comment:nth-of-type(2) button.elect")), // the header row is the first tr
+		browsertest.WaitText("#comments tr.comment", "[精选]"),
+		chromedp.SendKeys(css("#comments tr.comment:nth-of-type(3) input[name=content]"), "谢谢支持"),
+		chromedp.Click(css("#comments tr.comment:nth-of-type(3) button.reply")),
+		browsertest.WaitText("#comments", "谢谢支持"),
+	)
+	assert.Equal(t, len(quotaPaths), count("#quota tr.quota"))
+	browsertest.Run(t, ctx, 30*time.Second, browsertest.Screenshot(t, "dashboard.png"))
 }

@@ -1,5 +1,6 @@
-// Package simtest starts the local platform simulator for a test and gives a
-// client of the SDK pointed at it: the common start of every end-to-end test.
+// Package simtest starts the local platform simulator for the SDK's own
+// end-to-end tests. It is a thin wrapper of the public test kit
+// (github.com/wxkit/mp/wxtest), kept so the family e2e tests read the same.
 package simtest
 
 import (
@@ -7,31 +8,14 @@ import (
 
 	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/sim"
+	"github.com/wxkit/mp/wxtest"
 )
 
-// New starts a simulator with opts (closed when the test ends) and returns
-// it with a client of its account routed to it (mp.WithHost), plus opts for
-// the client. When opts.CallbackURL is set, the bot there must pass WeChat's
-// URL verification (the simulator also checks before its first push).
+// New is wxtest.Start: a simulator with opts (closed when the test ends)
+// and a client of its account routed to it, made with clientOpts.
 func New(t testing.TB, opts sim.Options, clientOpts ...mp.Option) (*sim.Sim, *mp.Client) {
 	t.Helper()
-	s, err := sim.Start(opts)
-	if err != nil {
-		t.Fatalf("simtest: starting the simulator: %v", err)
-	}
-	t.Cleanup(s.Close)
-	if opts.CallbackURL != "" {
-		if err := s.VerifyCallbackURL(t.Context()); err != nil {
-			t.Fatalf("simtest: the bot at %s fails WeChat's URL verification: %v", opts.CallbackURL, err)
-		}
-	}
-	acct := s.Account()
-	c, err := mp.New(mp.Config{AppID: acct.AppID, AppSecret: acct.AppSecret, Token: acct.Token, EncodingAESKey: acct.EncodingAESKey},
-		append([]mp.Option{mp.WithHost(s.URL)}, clientOpts...)...)
-	if err != nil {
-		t.Fatalf("simtest: client: %v", err)
-	}
-	return s, c
+	return wxtest.Start(t, opts, clientOpts...)
 }
 
 // Callback points the simulator's pushes at url (服务器地址) and performs
@@ -45,3 +29,4 @@ func Callback(t testing.TB, s *sim.Sim, url string) {
 		t.Fatalf("simtest: the bot at %s fails WeChat's URL verification: %v", url, err)
 	}
 }
+

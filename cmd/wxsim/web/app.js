@@ -6,7 +6,7 @@
   'use strict';
 
   var $ = function (id) { return document.getElementById(id); };
-  var state = { openid: '', name: '', following: false, lastSeq: 0, es: null };
+  var state = { openid: '', name: '', following: false, lastSeq: 0, es: null, stick: true, autoTop: 0, lastPush: null };
   var kindLabels = { reply: '', custom: '客服消息', template: '模板消息', mass: '群发消息', error: '' };
 
   function el(tag, cls, text) {
@@ -75,6 +75,9 @@
     showFollower(f);
     if (changed) {
       state.lastSeq = 0;
+      state.stick = true;
+      state.autoTop = 0;
+      state.lastPush = null;
       var chat = $('chat');
       while (chat.firstChild) chat.removeChild(chat.firstChild);
       openStream();
@@ -156,13 +159,22 @@
 
   function sendImage() { act('image', {}); }
 
+  // The location is entered in fields (#location-form), not a prompt().
+  function toggleLocation() {
+    var f = $('location-form');
+    f.hidden = !f.hidden;
+    if (!f.hidden) $('location-label').focus();
+  }
+
   function sendLocation() {
-    var v = window.prompt('位置 location: 纬度,经度,名称 lat,lng,label', '39.9087,116.3975,天安门广场');
-    if (!v) return;
-    var p = v.split(',');
-    var lat = parseFloat(p[0]), lng = parseFloat(p[1]);
-    if (isNaN(lat) || isNaN(lng)) { status('格式 format: lat,lng,label'); return; }
-    act('location', { lat: lat, lng: lng, scale: 15, label: p.slice(2).join(',').trim() });
+    var lat = parseFloat($('location-lat').value), lng = parseFloat($('location-lng').value);
+    if (isNaN(lat) || lat < -90 || lat > 90 || isNaN(lng) || lng < -180 || lng > 180) {
+      status('纬度 -90..90, 经度 -180..180 latitude and longitude, e.g. 39.9087 and 116.3975');
+      return;
+    }
+    act('location', { lat: lat, lng: lng, scale: 15, label: $('location-label').value.trim() }).then(function (r) {
+      if (r && (r.ok || r.status === 502)) $('location-form').hidden = true;
+    });
   }
 
   // ---- menu --------------------------------------------------------------
@@ -263,6 +275,37 @@
     return { row: r, content: c };
   }
 
+  // scrollToEnd keeps the newest message in view while the reader is at the
+  // bottom (always after a reload), also when images load later and grow
+  // the conversation.
+  function scrollToEnd() {
+    if (!state.stick) return;
+    var chat = $('chat');
+    chat.scrollTop = chat.scrollHeight;
+    state.autoTop = chat.scrollTop;
+  }
+
+  // Any later growth of a message (an image, a web font) keeps the end in
+  // view too.
+  var grow = window.ResizeObserver ? new ResizeObserver(function () { scrollToEnd(); }) : null;
+
+  function image(src, alt) {
+    var img = el('img');
+    img.addEventListener('load', scrollToEnd);
+    img.src = src;
+    img.alt = alt;
+    return img;
+  }
+
+  // markNoReply shows that the push before got no passive reply.
+  function markNoReply() {
+    var n = state.lastPush;
+    state.lastPush = null;
+    if (!n) return;
+    var target = n.querySelector('.content') || n;
+    target.appendChild(el(n.querySelector('.content') ? 'div' : 'span', 'no-reply', '未回复 no reply'));
+  }
+
   function render(it) {
     var chat = $('chat');
     var hint = $('empty-hint');
@@ -272,25 +315,29 @@
       var u = row('right', (state.name || '我').slice(0, 1));
       var ub = el('div', 'bubble from-user');
       if (it.image_url && safeURL(it.image_url)) {
-        var ui = el('img');
-        ui.src = it.image_url;
-        ui.alt = it.text || '[图片]';
-        ub.appendChild(ui);
+        ub.appendChild(image(it.image_url, it.text || '[图片]'));
       } else {
         ub.textContent = it.text || '';
       }
       u.content.appendChild(ub);
       node = u.row;
+      state.lastPush = node;
     } else if (it.from === 'bot') {
       node = renderBot(it);
+      state.lastPush = null;
+    } else if (it.kind === 'no_reply') {
+      markNoReply();
+      node = el('div', 'system quiet', it.text || '');
     } else {
       node = el('div', 'system' + (it.kind === 'reply_error' ? ' error' : '') + (it.quiet ? ' quiet' : ''), it.text || '');
       if (it.kind === 'menu') loadMenu();
-      if (it.kind === 'event') refreshFollower();
+      if (it.kind === 'event') { refreshFollower(); state.lastPush = node; }
+      if (it.kind === 'reply_error') state.lastPush = null;
     }
     node.setAttribute('data-seq', it.seq);
     chat.appendChild(node);
-    chat.scrollTop = chat.scrollHeight;
+    if (grow) grow.observe(node);
+    scrollToEnd();
   }
 
   function renderBot(it) {
@@ -304,10 +351,7 @@
     } else {
       var b = el('div', 'bubble from-bot' + (it.kind === 'error' ? ' error' : ''));
       if (it.image_url && safeURL(it.image_url)) {
-        var img = el('img');
-        img.src = it.image_url;
-        img.alt = it.text || '[图片]';
-        b.appendChild(img);
+        b.appendChild(image(it.image_url, it.text || '[图片]'));
       } else {
         b.textContent = it.text || '';
       }
@@ -335,12 +379,7 @@
     articles.forEach(function (a) {
       var item = el(safeURL(a.url) ? 'a' : 'div', 'news-item');
       if (safeURL(a.url)) item.href = a.url;
-      if (safeURL(a.pic_url)) {
-        var img = el('img');
-        img.src = a.pic_url;
-        img.alt = '';
-        item.appendChild(img);
-      }
+      if (safeURL(a.pic_url)) item.appendChild(image(a.pic_url, ''));
       item.appendChild(el('div', 'card-title', a.title || ''));
       if (a.description) item.appendChild(el('div', 'news-desc', a.description));
       card.appendChild(item);
@@ -356,7 +395,20 @@
     $('unfollow').addEventListener('click', unfollow);
     $('send').addEventListener('click', send);
     $('send-image').addEventListener('click', sendImage);
-    $('send-location').addEventListener('click', sendLocation);
+    $('send-location').addEventListener('click', toggleLocation);
+    $('location-send').addEventListener('click', sendLocation);
+    $('location-cancel').addEventListener('click', function () { $('location-form').hidden = true; });
+    $('location-label').addEventListener('keydown', function (e) { if (e.key === 'Enter') sendLocation(); });
+    // Only the reader scrolling up unsticks: content growing below (a late
+    // image, a new message) after our own scroll must not.
+    $('chat').addEventListener('scroll', function () {
+      var c = $('chat');
+      if (c.scrollHeight - c.scrollTop - c.clientHeight < 40) {
+        state.stick = true;
+      } else if (c.scrollTop < state.autoTop - 2) {
+        state.stick = false;
+      }
+    });
     $('message-input').addEventListener('keydown', function (e) { if (e.key === 'Enter') send(); });
     $('follower-name').addEventListener('keydown', function (e) { if (e.key === 'Enter') follow(); });
     $('setup-toggle').addEventListener('click', function () { $('setup').classList.toggle('collapsed'); });
