@@ -11,7 +11,7 @@
     '.article-comment .reply{color:#576b95;margin-left:6px}.comment-box{display:flex;gap:6px;margin-top:6px}' +
     '.comment-box input{flex:1;min-width:0;padding:5px;border:1px solid #ccc;border-radius:4px}' +
     '.comment-box button,#articles-toggle{border:1px solid #07c160;background:#07c160;color:#fff;border-radius:4px;padding:4px 8px;cursor:pointer}' +
-    '#articles-toggle{position:absolute;left:6px;top:8px;font-size:12px;padding:3px 6px;background:#f7f7f7;color:#333;border-color:#ccc}';
+    '#articles-toggle{position:absolute;left:54px;top:8px;font-size:12px;padding:3px 6px;background:#f7f7f7;color:#333;border-color:#ccc}';
   var style = document.createElement('style');
   style.textContent = css;
   document.head.appendChild(style);
