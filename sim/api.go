@@ -56,6 +56,7 @@ type state struct {
 	nextSub     int
 	eventSeq    int64
 	inboxSignal chan struct{}
+	component   *componentState // sim/component.go, created lazily
 }
 
 func (s *Sim) initState() {
