@@ -21,12 +21,12 @@ type AuthorizerInfo struct {
 	VerifyTypeInfo struct {
 		ID int `json:"id"` // -1 未认证, 0 微信认证 ...
 	} `json:"verify_type_info"`
-	UserName      string          `json:"user_name"` // 原始 ID
-	PrincipalName string          `json:"principal_name"`
-	Alias         string          `json:"alias"`
-	BusinessInfo  map[string]int  `json:"business_info"`
-	QRCodeURL     string          `json:"qrcode_url"`
-	Signature     string          `json:"signature,omitempty"`
+	UserName      string         `json:"user_name"` // 原始 ID
+	PrincipalName string         `json:"principal_name"`
+	Alias         string         `json:"alias"`
+	BusinessInfo  map[string]int `json:"business_info"`
+	QRCodeURL     string         `json:"qrcode_url"`
+	Signature     string         `json:"signature,omitempty"`
 }
 
 // AuthorizerDetail is the answer of api_get_authorizer_info.

@@ -57,4 +57,6 @@ func (s *MemoryRefreshTokenStore) Delete(_ context.Context, appid string) error 
 }
 
 // String hides the tokens.
-func (s *MemoryRefreshTokenStore) String() string { return "component.MemoryRefreshTokenStore{<redacted>}" }
+func (s *MemoryRefreshTokenStore) String() string {
+	return "component.MemoryRefreshTokenStore{<redacted>}"
+}
