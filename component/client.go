@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/wxkit/mp"
@@ -113,7 +114,19 @@ func (p *Platform) AuthorizerTokenSource(appid string) *token.Source {
 type authorizerFetcher struct {
 	p     *Platform
 	appid string
+
+	// The refresh token WeChat last refused, and until when that answer is
+	// reused without asking again (a revoked account under load must not
+	// spend the api_authorizer_token quota). A new authorization stores a
+	// different refresh token, which is tried at once.
+	mu        sync.Mutex
+	deadRT    string
+	deadErr   error
+	deadUntil time.Time
 }
+
+// deadFor is how long a refused refresh token is not retried.
+const deadFor = time.Minute
 
 type authorizerTokenRequest struct {
 	ComponentAppID  string `json:"component_appid"`
@@ -140,12 +153,23 @@ func (f *authorizerFetcher) Fetch(ctx context.Context, _ bool) (token.Token, err
 		return token.Token{}, &NotAuthorizedError{AuthorizerAppID: f.appid}
 	}
 	start := p.api.Now()
+	f.mu.Lock()
+	if rt == f.deadRT && start.Before(f.deadUntil) {
+		err := f.deadErr
+		f.mu.Unlock()
+		return token.Token{}, err
+	}
+	f.mu.Unlock()
 	var resp authorizerTokenResponse
 	err = p.do(ctx, "/cgi-bin/component/api_authorizer_token",
 		authorizerTokenRequest{ComponentAppID: p.cfg.AppID, AuthorizerAppID: f.appid, RefreshToken: rt}, &resp)
 	if err != nil {
 		if revoked(err) {
-			return token.Token{}, &NotAuthorizedError{AuthorizerAppID: f.appid, Err: err}
+			nae := &NotAuthorizedError{AuthorizerAppID: f.appid, Err: err}
+			f.mu.Lock()
+			f.deadRT, f.deadErr, f.deadUntil = rt, nae, start.Add(deadFor)
+			f.mu.Unlock()
+			return token.Token{}, nae
 		}
 		return token.Token{}, err
 	}
