@@ -243,7 +243,7 @@ func (p *Platform) do(ctx context.Context, path string, body, out any) error {
 		if err != nil && !retried && errors.As(err, &apiErr) && apiErr.Code.IsTokenError() {
 			retried = true
 			if ierr := p.compToken.Invalidate(ctx, tok); ierr != nil {
-				return fmt.Errorf("%w (refreshing the component_access_token failed: %v)", err, ierr)
+				return fmt.Errorf("%w (refreshing the component_access_token failed: %w)", err, ierr)
 			}
 			continue
 		}

@@ -19,7 +19,7 @@ const (
 	DefaultComponentAppID          = "wx51a0de00c0000001"
 	DefaultComponentAppSecret      = "51a0de0000000000000000000000c001"
 	DefaultComponentToken          = "wxkitsimcomponent"
-	DefaultComponentEncodingAESKey = "wxkitSimulatorComponentAESKey0123456789abc"
+	DefaultComponentEncodingAESKey = "wxkitSimulatorComponentAESKey0123456789abcd"
 )
 
 // Lifetimes of the platform's credentials (from the docs).
