@@ -67,6 +67,7 @@ func init() {
 			"/cgi-bin/component/api_set_authorizer_option": postRoute(false, s.withComponentToken(s.handleSetAuthorizerOption)),
 			"/cgi-bin/component/api_get_authorizer_list":   postRoute(false, s.withComponentToken(s.handleAuthorizerList)),
 			"/cgi-bin/componentloginpage":                  getRoute(false, s.handleComponentLoginPage),
+			"/wxaopen/safe/bindcomponent":                  getRoute(false, s.handleComponentLoginPage),
 		}
 	})
 	registerErrMsgs(map[int]string{
