@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -95,6 +96,26 @@ func TestE2E(t *testing.T) {
 	tk, err := jssdk.New(c).GetTicket(ctx)
 	require.NoError(t, err)
 	assert.NotEmpty(t, tk.Ticket)
+
+	// Web authorization on behalf of the account.
+	follower := s.NewUser("小红")
+	au, err := p.OAuthURL(appid, "https://platform.example/oauth", component.ScopeBase, "st")
+	require.NoError(t, err)
+	redirect, err := s.Authorize(follower, au)
+	require.NoError(t, err)
+	ru, err := url.Parse(redirect)
+	require.NoError(t, err)
+	ot, err := p.ExchangeOAuthCode(ctx, appid, ru.Query().Get("code"))
+	require.NoError(t, err)
+	assert.Equal(t, follower.OpenID(), ot.OpenID)
+	ot2, err := p.RefreshOAuthToken(ctx, appid, ot.RefreshToken)
+	require.NoError(t, err)
+	assert.NotEqual(t, ot.AccessToken, ot2.AccessToken)
+	_, err = p.ExchangeOAuthCode(ctx, appid, ru.Query().Get("code"))
+	require.Error(t, err, "codes are single-use")
+	cfg, err := jssdk.New(c).Config(ctx, "https://platform.example/page", "chooseImage")
+	require.NoError(t, err)
+	assert.Equal(t, appid, cfg.AppID)
 
 	// A rejected token is replaced through api_authorizer_token.
 	s.InvalidateTokens()

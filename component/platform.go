@@ -229,16 +229,23 @@ func (p *Platform) newSource(kind string, f token.Fetcher) *token.Source {
 // do calls a component API (POST, JSON body) with component_access_token in
 // the query. A rejected token is replaced once and the call retried.
 func (p *Platform) do(ctx context.Context, path string, body, out any) error {
+	return p.call(ctx, "POST", path, nil, body, out)
+}
+
+// call sends a request with component_access_token added to q.
+func (p *Platform) call(ctx context.Context, method, path string, q url.Values, body, out any) error {
 	retried := false
 	for {
 		tok, err := p.compToken.Token(ctx)
 		if err != nil {
 			return fmt.Errorf("component: %s: getting component_access_token: %w", path, err)
 		}
-		err = p.api.Do(ctx, &mp.Request{
-			Method: "POST", Path: path, Body: body, NoToken: true,
-			Query: url.Values{"component_access_token": {tok}},
-		}, out)
+		query := url.Values{}
+		for k, v := range q {
+			query[k] = v
+		}
+		query.Set("component_access_token", tok)
+		err = p.api.Do(ctx, &mp.Request{Method: method, Path: path, Body: body, NoToken: true, Query: query}, out)
 		var apiErr *mp.APIError
 		if err != nil && !retried && errors.As(err, &apiErr) && apiErr.Code.IsTokenError() {
 			retried = true

@@ -68,6 +68,8 @@ func init() {
 			"/cgi-bin/component/api_get_authorizer_list":   postRoute(false, s.withComponentToken(s.handleAuthorizerList)),
 			"/cgi-bin/componentloginpage":                  getRoute(false, s.handleComponentLoginPage),
 			"/wxaopen/safe/bindcomponent":                  getRoute(false, s.handleComponentLoginPage),
+			"/sns/oauth2/component/access_token":           getRoute(false, s.handleComponentSnsAccessToken),
+			"/sns/oauth2/component/refresh_token":          getRoute(false, s.handleComponentSnsRefresh),
 		}
 	})
 	registerErrMsgs(map[int]string{
@@ -532,4 +534,99 @@ func (s *Sim) handleAuthorizerList(c *call, st *componentState) {
 		}
 	}
 	c.json(map[string]any{"total_count": total, "list": list})
+}
+
+// checkComponentOAuth validates the component part of the web-authorization
+// calls made on behalf of the account: appid, component_appid and
+// component_access_token. It answers the error itself.
+func (s *Sim) checkComponentOAuth(c *call) bool {
+	s.mu.Lock()
+	st := s.comp()
+	exp, ok := st.tokens[c.query("component_access_token")]
+	authorized := st.authorized
+	compID := st.opts.AppID
+	s.mu.Unlock()
+	code := 0
+	switch {
+	case c.query("appid") == "":
+		code = 41002
+	case c.query("appid") != s.acct.AppID:
+		code = 40013
+	case c.query("component_appid") != compID:
+		code = 61011
+	case c.query("component_access_token") == "":
+		code = 41001
+	case !ok:
+		code = 40001
+	case !c.now.Before(exp):
+		code = 42001
+	case !authorized:
+		code = 61003
+	}
+	if code != 0 {
+		c.fail(code)
+		return false
+	}
+	return true
+}
+
+// handleComponentSnsAccessToken serves GET /sns/oauth2/component/access_token
+// (代公众号 通过code换取access_token): codes come from the ordinary
+// authorization page and are single-use.
+func (s *Sim) handleComponentSnsAccessToken(c *call) {
+	if !s.checkComponentOAuth(c) {
+		return
+	}
+	if c.query("grant_type") != "authorization_code" {
+		c.fail(40002)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	oc, ok := s.oauthCodes[c.query("code")]
+	switch {
+	case c.query("code") == "":
+		c.fail(41008)
+		return
+	case !ok || !c.now.Before(oc.expires):
+		c.fail(40029)
+		return
+	case oc.used:
+		c.fail(40163)
+		return
+	}
+	oc.used = true
+	t := &snsToken{token: randText(96), refresh: randText(96), openid: oc.openid, scope: oc.scope,
+		expires: c.now.Add(OAuthTokenTTL), refreshExpires: c.now.Add(OAuthRefreshTokenTTL)}
+	s.snsTokens[t.token] = t
+	s.snsRefresh[t.refresh] = t
+	c.json(s.snsTokenJSON(t, ""))
+}
+
+// handleComponentSnsRefresh serves GET /sns/oauth2/component/refresh_token
+// (代公众号 刷新access_token).
+func (s *Sim) handleComponentSnsRefresh(c *call) {
+	if !s.checkComponentOAuth(c) {
+		return
+	}
+	if c.query("grant_type") != "refresh_token" {
+		c.fail(40002)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old, ok := s.snsRefresh[c.query("refresh_token")]
+	if !ok {
+		c.fail(40030)
+		return
+	}
+	if !c.now.Before(old.refreshExpires) {
+		c.fail(42002)
+		return
+	}
+	delete(s.snsTokens, old.token)
+	old.token = randText(96)
+	old.expires = c.now.Add(OAuthTokenTTL)
+	s.snsTokens[old.token] = old
+	c.json(s.snsTokenJSON(old, ""))
 }
