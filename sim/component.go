@@ -287,7 +287,11 @@ func (s *Sim) AuthorizeComponent(ctx context.Context, preAuthCode string) (authC
 	infoType := "authorized"
 	if st.authorized {
 		infoType = "updateauthorized"
+	} else {
+		st.refresh = "refreshtoken@@@" + randText(43)
+		st.authTime = now.Unix()
 	}
+	st.authorized = true
 	s.mu.Unlock()
 	if st.opts.CallbackURL != "" {
 		err = s.pushComponent(ctx, st, "<InfoType><![CDATA["+infoType+"]]></InfoType><AuthorizerAppid><![CDATA["+s.acct.AppID+
@@ -391,11 +395,11 @@ func (s *Sim) handleQueryAuth(c *call, st *componentState) {
 		c.fail(61010)
 		return
 	}
-	if !st.authorized || st.refresh == "" {
-		st.refresh = "refreshtoken@@@" + randText(43)
-		st.authTime = c.now.Unix()
+	if !st.authorized {
+		s.mu.Unlock()
+		c.fail(61003) // revoked since the code was issued
+		return
 	}
-	st.authorized = true
 	tok := s.issueAuthorizerToken(c.now)
 	info := map[string]any{
 		"authorizer_appid": s.acct.AppID, "authorizer_access_token": tok,

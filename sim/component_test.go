@@ -183,3 +183,42 @@ func TestComponentLoginPage(t *testing.T) {
 	status, _, _ = doRaw(t, s, "GET", "/cgi-bin/componentloginpage", q, nil)
 	assert.Equal(t, http.StatusBadRequest, status)
 }
+
+func TestComponentOAuth(t *testing.T) {
+	t.Parallel()
+	s := newSim(t, Options{})
+	ps := newPlatformServer(t, s)
+	ct := componentToken(t, s, ps)
+	appid := s.Account().AppID
+	q := func(kv ...string) url.Values {
+		v := url.Values{"appid": {appid}, "component_appid": {DefaultComponentAppID}, "component_access_token": {ct}, "grant_type": {"authorization_code"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		return v
+	}
+	f := s.NewUser("小刚")
+	redirect, err := s.Authorize(f, "https://open.weixin.qq.com/connect/oauth2/authorize?appid="+appid+
+		"&redirect_uri=https%3A%2F%2Fplatform.example%2Fcb&response_type=code&scope=snsapi_base&state=x&component_appid="+DefaultComponentAppID)
+	require.NoError(t, err)
+	u, err := url.Parse(redirect)
+	require.NoError(t, err)
+	code := u.Query().Get("code")
+
+	// The account has not authorized the platform yet.
+	assert.Equal(t, 61003, errcode(do(t, s, "GET", "/sns/oauth2/component/access_token", q("code", code), nil)))
+	pre := do(t, s, "POST", "/cgi-bin/component/api_create_preauthcode", url.Values{"component_access_token": {ct}},
+		map[string]string{"component_appid": DefaultComponentAppID})["pre_auth_code"].(string)
+	_, err = s.AuthorizeComponent(context.Background(), pre)
+	require.NoError(t, err)
+
+	assert.Equal(t, 61011, errcode(do(t, s, "GET", "/sns/oauth2/component/access_token", q("code", code, "component_appid", "wx_other"), nil)))
+	assert.Equal(t, 40013, errcode(do(t, s, "GET", "/sns/oauth2/component/access_token", q("code", code, "appid", "wx_other"), nil)))
+	assert.Equal(t, 40001, errcode(do(t, s, "GET", "/sns/oauth2/component/access_token", q("code", code, "component_access_token", "forged"), nil)))
+	out := do(t, s, "GET", "/sns/oauth2/component/access_token", q("code", code), nil)
+	assert.Equal(t, f.OpenID(), out["openid"])
+	assert.Equal(t, 40163, errcode(do(t, s, "GET", "/sns/oauth2/component/access_token", q("code", code), nil)))
+	out = do(t, s, "GET", "/sns/oauth2/component/refresh_token", q("grant_type", "refresh_token", "refresh_token", out["refresh_token"].(string)), nil)
+	assert.Equal(t, f.OpenID(), out["openid"])
+	assert.Equal(t, 40030, errcode(do(t, s, "GET", "/sns/oauth2/component/refresh_token", q("grant_type", "refresh_token", "refresh_token", "nope"), nil)))
+}
