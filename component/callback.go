@@ -2,10 +2,12 @@ package component
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 
+	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/message"
 )
 
@@ -33,12 +35,15 @@ func WithAuthorizerAppID(ctx context.Context, appid string) context.Context {
 // which the AppID is taken from the path and put in the handler's context:
 // read it with [AuthorizerAppID] and answer with the account's client from
 // [Platform.Client]. A path without a well-formed AppID is answered 404.
+// Replies that miss the 5-second deadline go out as customer-service
+// messages of the right account ([Platform.LateReplySender]) unless opts
+// set another message.WithLateReply.
 func NewCallbackServer(p *Platform, h message.Handler, opts ...message.Option) (http.Handler, error) {
 	if p.cfg.Token == "" || p.cfg.EncodingAESKey == "" {
 		return nil, errors.New("component: NewCallbackServer needs Config.Token and Config.EncodingAESKey")
 	}
 	srv, err := message.NewServer(message.Config{AppID: p.cfg.AppID, Token: p.cfg.Token, EncodingAESKey: p.cfg.EncodingAESKey},
-		h, append([]message.Option{message.WithRequireEncryption()}, opts...)...)
+		h, append([]message.Option{message.WithRequireEncryption(), message.WithLateReply(p.LateReplySender())}, opts...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -63,4 +68,23 @@ func validAppID(s string) bool {
 		}
 	}
 	return true
+}
+
+// LateReplySender returns a message.CustomerSender that sends through the
+// client of the account in the context ([AuthorizerAppID]): 客服消息
+// POST /cgi-bin/message/custom/send on its behalf.
+func (p *Platform) LateReplySender() message.CustomerSender { return lateSender{p} }
+
+type lateSender struct{ p *Platform }
+
+func (l lateSender) SendRaw(ctx context.Context, body json.RawMessage) error {
+	appid := AuthorizerAppID(ctx)
+	if appid == "" {
+		return errors.New("component: late reply without an authorizer AppID in the context")
+	}
+	c, err := l.p.Client(appid)
+	if err != nil {
+		return err
+	}
+	return c.Do(ctx, &mp.Request{Method: "POST", Path: "/cgi-bin/message/custom/send", Body: body}, nil)
 }

@@ -2,6 +2,7 @@ package component_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -76,4 +77,40 @@ func extract(t *testing.T, s, tag string) string {
 	v, _, _ := strings.Cut(after, "</"+tag+">")
 	v = strings.TrimPrefix(v, "<![CDATA[")
 	return strings.TrimSuffix(v, "]]>")
+}
+
+func TestCallbackLateReplyGoesThroughTheAccount(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.reply(t, "/cgi-bin/component/api_authorizer_token", "", "api_authorizer_token.json")
+	sent := make(chan string, 1)
+	f.Handle("POST", "/cgi-bin/message/custom/send", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "some-access-token", r.URL.Query().Get("access_token"), "the authorizer's token")
+		b, _ := io.ReadAll(r.Body)
+		sent <- string(b)
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	})
+	rts := component.NewMemoryRefreshTokenStore()
+	require.NoError(t, rts.Put(context.Background(), authAppID, oldRT))
+	p := f.platform(t, component.WithRefreshTokenStore(rts))
+	release := make(chan struct{})
+	h, err := component.NewCallbackServer(p, message.HandlerFunc(func(ctx context.Context, m message.Message) (message.Reply, error) {
+		<-release
+		return message.TextReply{Content: "late"}, nil
+	}), message.WithReplyDeadline(time.Nanosecond))
+	require.NoError(t, err)
+
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	plain := `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><FromUserName><![CDATA[oUser]]></FromUserName><CreateTime>` + ts +
+		`</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content><MsgId>1234567890123457</MsgId></xml>`
+	env, err := crypto.NewEnvelope(compToken, compAESKey, compAppID)
+	require.NoError(t, err)
+	enc, err := env.Cipher().Encrypt([]byte(plain))
+	require.NoError(t, err)
+	q := url.Values{"timestamp": {ts}, "nonce": {"n2"}, "encrypt_type": {"aes"}, "msg_signature": {crypto.MsgSignature(compToken, ts, "n2", enc)}}
+	w := post(h, "/wechat/"+authAppID+"?"+q.Encode(), "<xml><Encrypt><![CDATA["+enc+"]]></Encrypt></xml>")
+	require.Equal(t, http.StatusOK, w.Code)
+	close(release)
+	body := <-sent
+	assert.JSONEq(t, `{"touser":"oUser","msgtype":"text","text":{"content":"late"}}`, body)
 }
