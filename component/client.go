@@ -87,7 +87,7 @@ func (p *Platform) Client(appid string) (*mp.Client, error) {
 		return c, nil
 	}
 	src := p.AuthorizerTokenSource(appid)
-	opts := append([]mp.Option{mp.WithTokenStore(p.store)}, p.clientOpts...)
+	opts := append([]mp.Option{mp.WithTokenStore(p.store), mp.WithTokenOptions(p.tokenOpts...)}, p.clientOpts...)
 	opts = append(opts, mp.WithTokenSource(src))
 	c, err := mp.New(mp.Config{AppID: appid}, opts...)
 	if err != nil {

@@ -38,16 +38,19 @@ type Push struct {
 }
 
 // String describes the push without the ticket or authorization code.
-func (p *Push) String() string {
+func (p Push) String() string {
 	return fmt.Sprintf("component.Push{AppID: %q, InfoType: %q, AuthorizerAppID: %q, CreateTime: %d}",
 		p.AppID, p.InfoType, p.AuthorizerAppID, p.CreateTime)
 }
 
 // GoString is String.
-func (p *Push) GoString() string { return p.String() }
+func (p Push) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p Push) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
 
 // LogValue is String for log/slog.
-func (p *Push) LogValue() slog.Value { return slog.StringValue(p.String()) }
+func (p Push) LogValue() slog.Value { return slog.StringValue(p.String()) }
 
 // ErrInvalidPush reports a push body that is not a well-formed push.
 var ErrInvalidPush = errors.New("component: invalid push")

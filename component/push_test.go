@@ -3,6 +3,7 @@ package component_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -33,6 +34,7 @@ func TestParsePush(t *testing.T) {
 	assert.EqualValues(t, 1413196360, p.ExpiresAt().Unix())
 	assert.True(t, strings.HasPrefix(p.PreAuthCode, "preauthcode@@@"))
 	assert.NotContains(t, p.String(), p.AuthorizationCode)
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v %s", p, *p, *p, p), p.AuthorizationCode)
 
 	for _, bad := range []string{"", "<xml>", "<xml><AppId>x</AppId></xml>",
 		"<xml><InfoType>component_verify_ticket</InfoType></xml>", "<xml><InfoType>authorized</InfoType></xml>"} {
