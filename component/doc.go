@@ -19,9 +19,19 @@
 // message.Handler, and [AuthorizerAppID] tells the handler which account a
 // message belongs to.
 //
-//	p, err := component.New(component.Config{AppID: "wx…", AppSecret: "…", Token: "…", EncodingAESKey: "…"},
-//		component.WithRefreshTokenStore(redisstore.New(rdb)))
+//	st := redisstore.New(rdb, "wx_component_appid") // component/redisstore
+//	p, err := component.New(component.Config{AppID: "wx_component_appid", AppSecret: "…", Token: "…", EncodingAESKey: "…"},
+//		component.WithTicketStore(st), component.WithRefreshTokenStore(st),
+//		component.WithTokenStore(tokenredis.New(rdb))) // token/redisstore
 //	http.Handle("/wechat/ticket", p.PushHandler())
 //	acct, err := p.Client("wx_authorizer_appid")
-//	info, err := user.New(acct).Info(ctx, openid)
+//	info, err := user.New(acct).Info(ctx, openid, user.LangZhCN)
+//
+// Tokens: the component_access_token and every authorizer_access_token are
+// token.Sources sharing WithTokenStore, so N processes fetch each once per
+// expiry; authorizer tokens expire a random 0-10 minutes early
+// ([WithRefreshJitter]) so that accounts authorized together do not refresh
+// together. A revoked authorization (61003, 61023, or no stored refresh
+// token) fails with [ErrNotAuthorized] and is not asked again for a minute
+// unless a new refresh token is stored.
 package component
