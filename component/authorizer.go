@@ -203,3 +203,24 @@ func (p *Platform) Authorizers(ctx context.Context, pageSize int) iter.Seq2[Auth
 		}
 	}
 }
+
+// RestoreRefreshTokens saves the refresh token of every authorized account,
+// read from api_get_authorizer_list, into the RefreshTokenStore: the
+// documented recovery when refresh tokens were lost or WeChat answers 61023
+// for a token believed valid. It returns how many it saved.
+func (p *Platform) RestoreRefreshTokens(ctx context.Context) (int, error) {
+	n := 0
+	for a, err := range p.Authorizers(ctx, MaxAuthorizerPage) {
+		if err != nil {
+			return n, err
+		}
+		if a.AppID == "" || a.RefreshToken == "" {
+			continue
+		}
+		if err := p.refresh.Put(ctx, a.AppID, a.RefreshToken); err != nil {
+			return n, fmt.Errorf("component: saving the refresh token of %s: %w", a.AppID, err)
+		}
+		n++
+	}
+	return n, nil
+}

@@ -102,3 +102,18 @@ func TestAuthorizersError(t *testing.T) {
 	}
 	assert.Equal(t, 1, n)
 }
+
+func TestRestoreRefreshTokens(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.reply(t, "/cgi-bin/component/api_get_authorizer_list", `{"component_appid":"`+compAppID+`","offset":0,"count":500}`, "api_get_authorizer_list.json")
+	rts := component.NewMemoryRefreshTokenStore()
+	p := f.platform(t, component.WithRefreshTokenStore(rts))
+	n, err := p.RestoreRefreshTokens(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	rt, ok, err := rts.Get(context.Background(), "wxf8b4f85f3a794e77")
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "refreshtoken@@@-RnXtJVTmNAxYdw8P2JlljSIUqtaUb1yWwdKe7dl2d0", rt)
+}
