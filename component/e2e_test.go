@@ -15,6 +15,7 @@ import (
 	"github.com/wxkit/mp/component"
 	"github.com/wxkit/mp/jssdk"
 	"github.com/wxkit/mp/menu"
+	"github.com/wxkit/mp/message"
 	"github.com/wxkit/mp/sim"
 	"github.com/wxkit/mp/user"
 )
@@ -136,6 +137,18 @@ func TestE2E(t *testing.T) {
 		assert.Equal(t, auth.AuthorizerRefreshToken, a.RefreshToken)
 	}
 	assert.Equal(t, []string{appid}, listed)
+
+	// Messages of the hosted account reach the platform's one callback URL.
+	cb, err := component.NewCallbackServer(p, message.HandlerFunc(func(ctx context.Context, m message.Message) (message.Reply, error) {
+		return message.TextReply{Content: "echo for " + component.AuthorizerAppID(ctx)}, nil
+	}))
+	require.NoError(t, err)
+	cbSrv := httptest.NewServer(cb)
+	t.Cleanup(cbSrv.Close)
+	require.NoError(t, s.ConfigureComponentMessageURL(cbSrv.URL+"/wechat/$APPID$"))
+	reply, err := s.SendTextViaComponent(ctx, follower, "hello")
+	require.NoError(t, err)
+	assert.Contains(t, reply, "echo for "+appid)
 
 	// The administrator cancels: the push deletes the refresh token, and
 	// the account's calls fail with ErrNotAuthorized.

@@ -2,12 +2,14 @@ package sim
 
 import (
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wxkit/mp/crypto"
@@ -39,6 +41,10 @@ type ComponentOptions struct {
 	Token          string
 	EncodingAESKey string
 	CallbackURL    string
+	// MessageURL is the platform's 消息与事件接收URL, where the messages
+	// of authorized accounts go; "$APPID$" is replaced by the account's
+	// AppID (e.g. "https://platform.example/wechat/$APPID$").
+	MessageURL string
 }
 
 type componentState struct {
@@ -633,4 +639,76 @@ func (s *Sim) handleComponentSnsRefresh(c *call) {
 	old.expires = c.now.Add(OAuthTokenTTL)
 	s.snsTokens[old.token] = old
 	c.json(s.snsTokenJSON(old, ""))
+}
+
+// ErrNotHosted is returned by SendTextViaComponent when the account has not
+// authorized the platform or the platform has no MessageURL.
+var ErrNotHosted = errors.New("sim: the account is not hosted by the platform (not authorized, or no MessageURL)")
+
+// SendTextViaComponent is follower f sending a text message to the account
+// while the account is hosted by the third-party platform: WeChat pushes it
+// to the platform's MessageURL (with the account's AppID in it), encrypted
+// with the platform's Token and EncodingAESKey. It returns the decrypted
+// passive reply ("" for "success" or an empty answer).
+func (s *Sim) SendTextViaComponent(ctx context.Context, f *Follower, content string) (string, error) {
+	s.mu.Lock()
+	st := s.comp()
+	hosted := st.authorized && st.opts.MessageURL != ""
+	now := s.now()
+	s.seq++
+	msgID := s.seq
+	s.mu.Unlock()
+	if !hosted {
+		return "", ErrNotHosted
+	}
+	x := s.header(f.openid, "text", now)
+	x.cdata("Content", content)
+	x.num("MsgId", itoa(msgID))
+	enc, err := st.env.Cipher().Encrypt(x.done())
+	if err != nil {
+		return "", err
+	}
+	ts, nonce := itoa(now.Unix()), randDigits(10)
+	q := url.Values{"signature": {crypto.Signature(st.opts.Token, ts, nonce)}, "timestamp": {ts}, "nonce": {nonce},
+		"openid": {f.openid}, "encrypt_type": {"aes"}, "msg_signature": {crypto.MsgSignature(st.opts.Token, ts, nonce, enc)}}
+	b := &xmlBuilder{}
+	b.raw("<xml>")
+	b.cdata("ToUserName", s.acct.OriginalID)
+	b.cdata("Encrypt", enc)
+	target := strings.ReplaceAll(st.opts.MessageURL, "$APPID$", s.acct.AppID)
+	status, answer, err := s.post(ctx, target+"?"+q.Encode(), b.done())
+	if err != nil {
+		return "", fmt.Errorf("sim: platform message push: %w", err)
+	}
+	if status != http.StatusOK {
+		return "", fmt.Errorf("sim: platform answered HTTP %d", status)
+	}
+	if len(answer) == 0 || string(answer) == "success" {
+		return "", nil
+	}
+	r := &struct {
+		MsgSignature string `xml:"MsgSignature"`
+		TimeStamp    string `xml:"TimeStamp"`
+		Nonce        string `xml:"Nonce"`
+	}{}
+	if err := xml.Unmarshal(answer, r); err != nil {
+		return "", fmt.Errorf("sim: platform reply is not XML: %w", err)
+	}
+	plain, err := st.env.Open(r.MsgSignature, r.TimeStamp, r.Nonce, answer)
+	if err != nil {
+		return "", fmt.Errorf("sim: platform reply not signed/encrypted with the platform's key: %w", err)
+	}
+	return string(plain), nil
+}
+
+// ConfigureComponentMessageURL sets the platform's MessageURL (see
+// ComponentOptions) without resetting its state.
+func (s *Sim) ConfigureComponentMessageURL(u string) error {
+	if u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+		return errors.New("sim: MessageURL must be an http(s) URL")
+	}
+	s.mu.Lock()
+	s.comp().opts.MessageURL = u
+	s.mu.Unlock()
+	return nil
 }

@@ -222,3 +222,11 @@ func TestComponentOAuth(t *testing.T) {
 	assert.Equal(t, f.OpenID(), out["openid"])
 	assert.Equal(t, 40030, errcode(do(t, s, "GET", "/sns/oauth2/component/refresh_token", q("grant_type", "refresh_token", "refresh_token", "nope"), nil)))
 }
+
+func TestSendTextViaComponentNeedsHosting(t *testing.T) {
+	t.Parallel()
+	s := newSim(t, Options{})
+	_, err := s.SendTextViaComponent(context.Background(), s.NewUser("小李"), "hi")
+	require.ErrorIs(t, err, ErrNotHosted)
+	require.Error(t, s.ConfigureComponentMessageURL("ftp://x"))
+}
