@@ -67,10 +67,14 @@ func BenchmarkAuthorizersAtScale(b *testing.B) {
 		_ = rts.Put(ctx, appids[i], "refreshtoken@@@"+appids[i])
 	}
 	store := redisstore.New(rdb, redisstore.WithPrefix(prefix))
+	jitter := component.DefaultRefreshJitter
+	if d, err := time.ParseDuration(os.Getenv("WXKIT_BENCH_JITTER")); err == nil {
+		jitter = d // e.g. WXKIT_BENCH_JITTER=0s to see the peak without it
+	}
 	const procs = 4
 	platforms := make([]*component.Platform, procs)
 	for i := range platforms {
-		p, err := component.New(testCfg, component.WithTicketStore(tickets), component.WithRefreshTokenStore(rts),
+		p, err := component.New(testCfg, component.WithTicketStore(tickets), component.WithRefreshTokenStore(rts), component.WithRefreshJitter(jitter),
 			component.WithTokenStore(store), component.WithClientOptions(mp.WithHost(upstream.URL), mp.WithHTTPClient(&http.Client{Transport: tr})))
 		if err != nil {
 			b.Fatal(err)
