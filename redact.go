@@ -11,7 +11,7 @@ var errUnexpectedEOF = io.ErrUnexpectedEOF
 
 // sensitiveParams are query parameters whose values never leave the client
 // in an error or a log line.
-var sensitiveParams = [...]string{"access_token", "secret", "appsecret", "refresh_token", "code", "jsapi_ticket", "ticket_key"}
+var sensitiveParams = [...]string{"access_token", "component_access_token", "secret", "appsecret", "refresh_token", "code", "jsapi_ticket", "ticket_key"}
 
 // RedactURL returns u with the values of credential parameters
 // (access_token, secret, refresh_token, code...) replaced by REDACTED.

@@ -380,7 +380,7 @@ func (c *Client) execute(ctx context.Context, r *Request, handle responseHandler
 			tokenRetried = true
 			attempt--
 			if ierr := c.tokens.Invalidate(ctx, tok); ierr != nil {
-				return fmt.Errorf("%w (refreshing the rejected token failed: %v)", err, ierr)
+				return fmt.Errorf("%w (refreshing the rejected token failed: %w)", err, ierr)
 			}
 			if err := form.rewind(); err != nil {
 				return err
