@@ -43,7 +43,7 @@ func NewCallbackServer(p *Platform, h message.Handler, opts ...message.Option) (
 		return nil, errors.New("component: NewCallbackServer needs Config.Token and Config.EncodingAESKey")
 	}
 	srv, err := message.NewServer(message.Config{AppID: p.cfg.AppID, Token: p.cfg.Token, EncodingAESKey: p.cfg.EncodingAESKey},
-		h, append([]message.Option{message.WithRequireEncryption(), message.WithLateReply(p.LateReplySender())}, opts...)...)
+		h, append([]message.Option{message.WithLateReply(p.LateReplySender())}, opts...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -154,7 +154,7 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 type Attempt struct {
 	Method string // "GET", "POST"...
 	// Path is the path of the request without its query
-	// ("/v3/pay/transactions/out-trade-no/123/close").
+	// ("/v3/pay/transactions/out-trade-no/{out_trade_no}/close").
 	Path string
 	// Attempt is 1 (kept for symmetry with mp.Attempt).
 	Attempt int
