@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -108,9 +109,20 @@ func TestCallbackLateReplyGoesThroughTheAccount(t *testing.T) {
 	enc, err := env.Cipher().Encrypt([]byte(plain))
 	require.NoError(t, err)
 	q := url.Values{"timestamp": {ts}, "nonce": {"n2"}, "encrypt_type": {"aes"}, "msg_signature": {crypto.MsgSignature(compToken, ts, "n2", enc)}}
-	w := post(h, "/wechat/"+authAppID+"?"+q.Encode(), "<xml><Encrypt><![CDATA["+enc+"]]></Encrypt></xml>")
-	require.Equal(t, http.StatusOK, w.Code)
-	close(release)
+	// A real connection: the server answers "success" at the deadline and
+	// flushes it while the handler still runs (a recorder would only see the
+	// answer once ServeHTTP returns, after the handler).
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Post(srv.URL+"/wechat/"+authAppID+"?"+q.Encode(), "text/xml",
+		strings.NewReader("<xml><Encrypt><![CDATA["+enc+"]]></Encrypt></xml>"))
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "success", string(got))
+	close(release) // the request is over; the handler finishes now
 	body := <-sent
 	assert.JSONEq(t, `{"touser":"oUser","msgtype":"text","text":{"content":"late"}}`, body)
 }

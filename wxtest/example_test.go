@@ -13,7 +13,13 @@ import (
 // set up by hand.
 func ExampleHandlerClient() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/wechat", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "success") })
+	mux.HandleFunc("/wechat", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet { // URL verification; a real bot (message.Server) checks the signature first
+			fmt.Fprint(w, r.URL.Query().Get("echostr"))
+			return
+		}
+		fmt.Fprint(w, "success")
+	})
 	s := sim.New(sim.Options{CallbackURL: "http://bot.invalid/wechat", HTTPClient: wxtest.HandlerClient(mux)})
 	defer s.Close()
 	alice := s.NewUser("Alice")
