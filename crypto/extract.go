@@ -38,6 +38,7 @@ func ExtractEncrypt(body []byte) ([]byte, error) {
 		return nil, ErrMalformedEnvelope
 	}
 	depth := 0
+	rootDone := false // the root element has ended: no other element may start
 	for i := 0; ; {
 		j := bytes.IndexByte(body[i:], '<')
 		if j < 0 {
@@ -73,6 +74,9 @@ func ExtractEncrypt(body []byte) ([]byte, error) {
 				return bad()
 			}
 			depth--
+			if depth == 0 {
+				rootDone = true
+			}
 			i += k + 1
 		case depth == 1 && hasPrefix(rest, encOpen) && (len(rest) == len(encOpen) || !isNameByte(rest[len(encOpen)])):
 			p, ok := tagEnd(rest[len(encOpen):])
@@ -88,11 +92,14 @@ func ExtractEncrypt(body []byte) ([]byte, error) {
 			i += len(encOpen) + p + n
 		default: // start tag
 			k := startTagEnd(rest)
-			if k < 0 {
+			if k < 0 || len(rest) < 2 || !isNameStart(rest[1]) || (depth == 0 && rootDone) {
+				// No name ("<>", "<<"), or a second root element.
 				return bad()
 			}
 			if rest[k-1] != '/' {
 				depth++
+			} else if depth == 0 {
+				rootDone = true // a self-closing root has no children
 			}
 			i += k + 1
 		}
@@ -108,6 +115,11 @@ func ExtractEncrypt(body []byte) ([]byte, error) {
 func isNameByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 		c == '_' || c == '-' || c == '.' || c == ':' || c >= 0x80
+}
+
+// isNameStart reports whether c can start an XML element name.
+func isNameStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':' || c >= 0x80
 }
 
 // startTagEnd returns the offset of the '>' closing the start tag at b[0],
