@@ -59,7 +59,7 @@ func New(c *mp.Client, opts ...Option) *Service {
 			o(s)
 		}
 	}
-	s.tickets = c.CredentialSource("wx_card_ticket", token.FetcherFunc(s.fetchTicket))
+	s.tickets = c.TicketSource("wx_card_ticket", "wx_card", c.Now)
 	return s
 }
 
