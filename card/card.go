@@ -59,7 +59,7 @@ func New(c *mp.Client, opts ...Option) *Service {
 			o(s)
 		}
 	}
-	s.tickets = c.CredentialSource("wx_card_ticket", token.FetcherFunc(s.fetchTicket))
+	s.tickets = c.TicketSource("wx_card_ticket", "wx_card", c.Now)
 	return s
 }
 
@@ -353,6 +353,39 @@ func checkBytes(op, field, v string, max int, required bool) error {
 	return nil
 }
 
+// limit is a documented byte limit of one text field.
+type limit struct {
+	name, v  string
+	max      int
+	required bool
+}
+
+// checkLimits checks each field, named p + "." + its name.
+func checkLimits(op, p string, fields ...limit) error {
+	for _, f := range fields {
+		if err := checkBytes(op, p+"."+f.name, f.v, f.max, f.required); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkIn checks that v is one of set; "" passes unless required.
+func checkIn[T ~string](op, field string, v T, set []T, required bool, notIn string) error {
+	switch {
+	case v == "" && required:
+		return verr(op, field, "is required")
+	case v != "" && !slices.Contains(set, v):
+		return verr(op, field, strconv.Quote(string(v))+notIn)
+	}
+	return nil
+}
+
+const (
+	notCodeType = " is not a code type"
+	notColor    = " is not one of Color010..Color102"
+)
+
 // Validate checks c against the documented limits of 创建卡券.
 func (c *Card) Validate() error {
 	const op = "card.Create"
@@ -445,39 +478,27 @@ func (b *BaseInfo) validate(op, p string, member bool) error {
 	if err := checkBytes(op, p+".logo_url", b.LogoURL, MaxLogoURLBytes, true); err != nil {
 		return err
 	}
-	if !slices.Contains(codeTypes, b.CodeType) {
-		if b.CodeType == "" {
-			return verr(op, p+".code_type", "is required")
-		}
-		return verr(op, p+".code_type", strconv.Quote(string(b.CodeType))+" is not a code type")
+	if err := checkIn(op, p+".code_type", b.CodeType, codeTypes, true, notCodeType); err != nil {
+		return err
 	}
-	for _, f := range []struct {
-		name, v  string
-		max      int
-		required bool
-	}{
-		{"brand_name", b.BrandName, MaxBrandNameBytes, true},
-		{"title", b.Title, MaxTitleBytes, true},
-		{"sub_title", b.SubTitle, MaxSubTitleBytes, false},
-		{"notice", b.Notice, MaxNoticeBytes, true},
-		{"description", b.Description, MaxDescriptionBytes, true},
-		{"service_phone", b.ServicePhone, MaxServicePhone, false},
-		{"center_title", b.CenterTitle, 18, false},
-		{"center_sub_title", b.CenterSubTitle, 24, false},
-		{"custom_url_name", b.CustomURLName, 15, false},
-		{"custom_url_sub_title", b.CustomURLSubTitle, 18, false},
-		{"promotion_url_name", b.PromotionURLName, 15, false},
-		{"source", b.Source, 36, false},
-	} {
-		if err := checkBytes(op, p+"."+f.name, f.v, f.max, f.required); err != nil {
-			return err
-		}
+	if err := checkLimits(op, p,
+		limit{"brand_name", b.BrandName, MaxBrandNameBytes, true},
+		limit{"title", b.Title, MaxTitleBytes, true},
+		limit{"sub_title", b.SubTitle, MaxSubTitleBytes, false},
+		limit{"notice", b.Notice, MaxNoticeBytes, true},
+		limit{"description", b.Description, MaxDescriptionBytes, true},
+		limit{"service_phone", b.ServicePhone, MaxServicePhone, false},
+		limit{"center_title", b.CenterTitle, 18, false},
+		limit{"center_sub_title", b.CenterSubTitle, 24, false},
+		limit{"custom_url_name", b.CustomURLName, 15, false},
+		limit{"custom_url_sub_title", b.CustomURLSubTitle, 18, false},
+		limit{"promotion_url_name", b.PromotionURLName, 15, false},
+		limit{"source", b.Source, 36, false},
+	); err != nil {
+		return err
 	}
-	if !slices.Contains(Colors, b.Color) {
-		if b.Color == "" {
-			return verr(op, p+".color", "is required")
-		}
-		return verr(op, p+".color", strconv.Quote(b.Color)+" is not one of Color010..Color102")
+	if err := checkIn(op, p+".color", b.Color, Colors, true, notColor); err != nil {
+		return err
 	}
 	d := b.DateInfo
 	switch d.Type {
@@ -670,23 +691,19 @@ type CardUpdate struct {
 func (u *CardUpdate) validate(op, p string) error {
 	if u.BaseInfo != nil {
 		b := u.BaseInfo
-		for _, f := range []struct {
-			name, v string
-			max     int
-		}{
-			{"logo_url", b.LogoURL, MaxLogoURLBytes}, {"title", b.Title, MaxTitleBytes}, {"notice", b.Notice, MaxNoticeBytes},
-			{"description", b.Description, MaxDescriptionBytes}, {"service_phone", b.ServicePhone, MaxServicePhone},
-			{"center_title", b.CenterTitle, 18}, {"custom_url_name", b.CustomURLName, 15}, {"promotion_url_name", b.PromotionURLName, 15},
-		} {
-			if err := checkBytes(op, p+".base_info."+f.name, f.v, f.max, false); err != nil {
-				return err
-			}
+		if err := checkLimits(op, p+".base_info",
+			limit{"logo_url", b.LogoURL, MaxLogoURLBytes, false}, limit{"title", b.Title, MaxTitleBytes, false},
+			limit{"notice", b.Notice, MaxNoticeBytes, false}, limit{"description", b.Description, MaxDescriptionBytes, false},
+			limit{"service_phone", b.ServicePhone, MaxServicePhone, false}, limit{"center_title", b.CenterTitle, 18, false},
+			limit{"custom_url_name", b.CustomURLName, 15, false}, limit{"promotion_url_name", b.PromotionURLName, 15, false},
+		); err != nil {
+			return err
 		}
-		if b.Color != "" && !slices.Contains(Colors, b.Color) {
-			return verr(op, p+".base_info.color", strconv.Quote(b.Color)+" is not one of Color010..Color102")
+		if err := checkIn(op, p+".base_info.color", b.Color, Colors, false, notColor); err != nil {
+			return err
 		}
-		if b.CodeType != "" && !slices.Contains(codeTypes, b.CodeType) {
-			return verr(op, p+".base_info.code_type", strconv.Quote(string(b.CodeType))+" is not a code type")
+		if err := checkIn(op, p+".base_info.code_type", b.CodeType, codeTypes, false, notCodeType); err != nil {
+			return err
 		}
 		if b.GetLimit != nil && *b.GetLimit < 0 {
 			return verr(op, p+".base_info.get_limit", "must not be negative")

@@ -7,35 +7,43 @@ import (
 	"time"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/datewin"
 )
 
 // MaxStatsDays is the longest window of the card statistics (卡券数据统计):
 // at most 62 days, ending before today (UTC+8).
 const MaxStatsDays = 62
 
-var beijing = time.FixedZone("CST", 8*3600)
-
 // Day formats t as a statistics date (YYYY-MM-DD in UTC+8).
-func Day(t time.Time) string { return t.In(beijing).Format(time.DateOnly) }
+func Day(t time.Time) string { return datewin.Of(t).String() }
+
+// parseDay reads a statistics date, naming field when it is not YYYY-MM-DD.
+func parseDay(op, field, s string) (datewin.Date, error) {
+	d, err := datewin.Parse(s)
+	if err != nil {
+		return d, verr(op, field, strconv.Quote(s)+" is not YYYY-MM-DD")
+	}
+	return d, nil
+}
 
 // checkWindow validates a statistics window: both dates YYYY-MM-DD, begin
 // not after end, at most MaxStatsDays days, end before today in UTC+8.
 func (s *Service) checkWindow(op, begin, end string) error {
-	b, err := time.ParseInLocation(time.DateOnly, begin, beijing)
+	b, err := parseDay(op, "begin_date", begin)
 	if err != nil {
-		return verr(op, "begin_date", strconv.Quote(begin)+" is not YYYY-MM-DD")
+		return err
 	}
-	e, err := time.ParseInLocation(time.DateOnly, end, beijing)
+	e, err := parseDay(op, "end_date", end)
 	if err != nil {
-		return verr(op, "end_date", strconv.Quote(end)+" is not YYYY-MM-DD")
+		return err
 	}
 	if e.Before(b) {
 		return verr(op, "end_date", "is before begin_date")
 	}
-	if days := int(e.Sub(b).Hours()/24) + 1; days > MaxStatsDays {
+	if days := (datewin.Window{Begin: b, End: e}).Days(); days > MaxStatsDays {
 		return verr(op, "end_date", "the window is "+strconv.Itoa(days)+" days, the limit is 62")
 	}
-	if end >= Day(s.now()) {
+	if !e.Before(datewin.Of(s.now())) {
 		return verr(op, "end_date", "must be before today (UTC+8)")
 	}
 	return nil
@@ -161,25 +169,20 @@ func (s *Service) MemberCardDetail(ctx context.Context, begin, end, cardID strin
 // MaxStatsDays days, for ranges longer than one call takes.
 func Windows(begin, end string) iter.Seq2[[2]string, error] {
 	return func(yield func([2]string, error) bool) {
-		b, err := time.ParseInLocation(time.DateOnly, begin, beijing)
+		b, err := parseDay("card.Windows", "begin_date", begin)
 		if err != nil {
-			yield([2]string{}, verr("card.Windows", "begin_date", strconv.Quote(begin)+" is not YYYY-MM-DD"))
+			yield([2]string{}, err)
 			return
 		}
-		e, err := time.ParseInLocation(time.DateOnly, end, beijing)
+		e, err := parseDay("card.Windows", "end_date", end)
 		if err != nil {
-			yield([2]string{}, verr("card.Windows", "end_date", strconv.Quote(end)+" is not YYYY-MM-DD"))
+			yield([2]string{}, err)
 			return
 		}
-		for !b.After(e) {
-			w := b.AddDate(0, 0, MaxStatsDays-1)
-			if w.After(e) {
-				w = e
-			}
-			if !yield([2]string{b.Format(time.DateOnly), w.Format(time.DateOnly)}, nil) {
+		for w := range datewin.Windows(b, e, MaxStatsDays) {
+			if !yield([2]string{w.Begin.String(), w.End.String()}, nil) {
 				return
 			}
-			b = w.AddDate(0, 0, 1)
 		}
 	}
 }

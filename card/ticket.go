@@ -6,14 +6,8 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
-	"time"
-
-	"github.com/wxkit/mp"
-	"github.com/wxkit/mp/token"
 )
 
 // Ticket is the answer of 获取卡券api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card).
@@ -37,25 +31,11 @@ func (t Ticket) GoString() string { return t.String() }
 // GetTicket calls 获取卡券api_ticket directly, bypassing the cache. Its quota
 // is small: use [Service.APITicket].
 func (s *Service) GetTicket(ctx context.Context) (*Ticket, error) {
-	var t Ticket
-	if err := s.c.Do(ctx, &mp.Request{Method: "GET", Path: "/cgi-bin/ticket/getticket", Query: url.Values{"type": {"wx_card"}}}, &t); err != nil {
+	t, err := s.c.GetTicket(ctx, "wx_card")
+	if err != nil {
 		return nil, err
 	}
-	if t.Ticket == "" {
-		return nil, &mp.DecodeError{Method: "GET", Path: "/cgi-bin/ticket/getticket", Err: errors.New("answer without ticket")}
-	}
-	return &t, nil
-}
-
-// fetchTicket is the token.Fetcher of the api_ticket. The expiry is judged
-// by the client's clock, the one the credential cache uses.
-func (s *Service) fetchTicket(ctx context.Context, _ bool) (token.Token, error) {
-	start := s.c.Now()
-	t, err := s.GetTicket(ctx)
-	if err != nil {
-		return token.Token{}, err
-	}
-	return token.Token{Value: t.Ticket, Expiry: start.Add(time.Duration(t.ExpiresIn) * time.Second)}, nil
+	return &Ticket{Ticket: t.Ticket, ExpiresIn: t.ExpiresIn}, nil
 }
 
 // APITicket returns a valid wx_card api_ticket from the cache, fetching it

@@ -47,7 +47,7 @@ func New(c *mp.Client, opts ...Option) *Service {
 			o(s)
 		}
 	}
-	s.tickets = c.CredentialSource("jsapi_ticket", token.FetcherFunc(s.fetchTicket))
+	s.tickets = c.TicketSource("jsapi_ticket", "jsapi", s.now)
 	return s
 }
 
@@ -81,27 +81,11 @@ func (t Ticket) GoString() string { return t.String() }
 // directly, bypassing the cache. Its quota is small: use [Service.JSAPITicket]
 // instead unless you manage the ticket yourself.
 func (s *Service) GetTicket(ctx context.Context) (*Ticket, error) {
-	var t Ticket
-	err := s.c.Do(ctx, &mp.Request{Method: "GET", Path: "/cgi-bin/ticket/getticket",
-		Query: url.Values{"type": {"jsapi"}}}, &t)
+	t, err := s.c.GetTicket(ctx, "jsapi")
 	if err != nil {
 		return nil, err
 	}
-	if t.Ticket == "" {
-		return nil, &mp.DecodeError{Method: "GET", Path: "/cgi-bin/ticket/getticket", Err: errors.New("answer without ticket")}
-	}
-	return &t, nil
-}
-
-// fetchTicket is the token.Fetcher of the jsapi_ticket. getticket always
-// returns the current ticket, so force is ignored.
-func (s *Service) fetchTicket(ctx context.Context, _ bool) (token.Token, error) {
-	start := s.now()
-	t, err := s.GetTicket(ctx)
-	if err != nil {
-		return token.Token{}, err
-	}
-	return token.Token{Value: t.Ticket, Expiry: start.Add(time.Duration(t.ExpiresIn) * time.Second)}, nil
+	return (*Ticket)(t), nil
 }
 
 // JSAPITicket returns a valid jsapi_ticket from the cache, fetching it when

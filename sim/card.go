@@ -309,7 +309,7 @@ func (s *Sim) handleCardCreate(c *call) {
 	review := st.review
 	s.mu.Unlock()
 	s.reviewCard(card.id, review)
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "card_id": card.id})
+	cardOK(c, map[string]any{"card_id": card.id})
 }
 
 // reviewCard decides a card's review after the configured delay and pushes
@@ -388,20 +388,9 @@ func (card *simCard) json() map[string]any {
 }
 
 func (s *Sim) handleCardGet(c *call) {
-	var req struct {
-		CardID string `json:"card_id"`
-	}
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(req.CardID)
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "card": card.json()})
+	s.withCard(c, func(card *simCard) {
+		cardOK(c, map[string]any{"card": card.json()})
+	})
 }
 
 // handleCardBatchGet serves POST /card/batchget: count 1..50.
@@ -437,23 +426,16 @@ func (s *Sim) handleCardBatchGet(c *call) {
 	if req.Offset < total {
 		page = ids[req.Offset:min(total, req.Offset+req.Count)]
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "card_id_list": page, "total_num": total})
+	cardOK(c, map[string]any{"card_id_list": page, "total_num": total})
 }
 
 // handleCardUpdate serves POST /card/update: merges the fields given;
 // changing title, logo or brand sends the card back to review.
 func (s *Sim) handleCardUpdate(c *call) {
-	var req map[string]json.RawMessage
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(jstr(req, "card_id"))
-	if code != 0 {
-		c.fail(code)
-		return
-	}
+	s.withCardFields(c, func(card *simCard, req map[string]json.RawMessage) { updateCard(c, card, req) })
+}
+
+func updateCard(c *call, card *simCard, req map[string]json.RawMessage) {
 	upd := jobj(req, cardKinds[card.kind])
 	if upd == nil {
 		c.fail(40071)
@@ -485,25 +467,14 @@ func (s *Sim) handleCardUpdate(c *call) {
 		card.getLimit = n
 	}
 	card.supplyBonus, card.supplyBal = jbool(card.body, "supply_bonus"), jbool(card.body, "supply_balance")
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "send_check": sendCheck})
+	cardOK(c, map[string]any{"send_check": sendCheck})
 }
 
 func (s *Sim) handleCardDelete(c *call) {
-	var req struct {
-		CardID string `json:"card_id"`
-	}
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(req.CardID)
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	card.status = "CARD_STATUS_DELETE"
-	c.ok()
+	s.withCard(c, func(card *simCard) {
+		card.status = "CARD_STATUS_DELETE"
+		c.ok()
+	})
 }
 
 // handleCardModifyStock serves POST /card/modifystock; a stock that would go
@@ -519,9 +490,8 @@ func (s *Sim) handleCardModifyStock(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	card, code := s.findCardLocked(req.CardID)
-	if code != 0 {
-		c.fail(code)
+	card, ok := s.cardLocked(c, req.CardID)
+	if !ok {
 		return
 	}
 	q := card.quantity + req.Inc - req.Red
@@ -577,8 +547,7 @@ func (s *Sim) handleCardQRCreate(c *call) {
 	defer s.mu.Unlock()
 	var qi []cardQRItem
 	for _, it := range items {
-		if _, code := s.findCardLocked(it.CardID); code != 0 {
-			c.fail(code)
+		if _, ok := s.cardLocked(c, it.CardID); !ok {
 			return
 		}
 		qi = append(qi, cardQRItem{cardID: it.CardID, code: it.Code, openid: it.OpenID, outerStr: it.OuterStr})
@@ -593,7 +562,7 @@ func (s *Sim) handleCardQRCreate(c *call) {
 	}
 	s.qrs[q.ticket] = q
 	s.cardsLocked().qrs[q.ticket] = qi
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "ticket": q.ticket, "expire_seconds": exp, "url": q.url,
+	cardOK(c, map[string]any{"ticket": q.ticket, "expire_seconds": exp, "url": q.url,
 		"show_qrcode_url": s.URL + "/cgi-bin/showqrcode?ticket=" + strings.ReplaceAll(q.ticket, "=", "%3D")})
 }
 
@@ -616,32 +585,20 @@ func (s *Sim) handleCardLandingPage(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, it := range req.CardList {
-		if _, code := s.findCardLocked(it.CardID); code != 0 {
-			c.fail(code)
+		if _, ok := s.cardLocked(c, it.CardID); !ok {
 			return
 		}
 	}
 	st := s.cardsLocked()
 	st.nextPage++
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "url": s.URL + "/sim/card/landingpage/" + itoa(st.nextPage), "page_id": st.nextPage})
+	cardOK(c, map[string]any{"url": s.URL + "/sim/card/landingpage/" + itoa(st.nextPage), "page_id": st.nextPage})
 }
 
 func (s *Sim) handleCardMPNews(c *call) {
-	var req struct {
-		CardID string `json:"card_id"`
-	}
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(req.CardID)
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok",
-		"content": `<iframe class="res_iframe card_iframe js_editor_card" data-src="` + s.URL + `/sim/card/` + card.id + `" data-cardid="` + card.id + `"></iframe>`})
+	s.withCard(c, func(card *simCard) {
+		c.json(map[string]any{"errcode": 0, "errmsg": "ok",
+			"content": `<iframe class="res_iframe card_iframe js_editor_card" data-src="` + s.URL + `/sim/card/` + card.id + `" data-cardid="` + card.id + `"></iframe>`})
+	})
 }
 
 func (s *Sim) handleCardWhitelist(c *call) {
@@ -673,19 +630,10 @@ func (s *Sim) handleCardWhitelist(c *call) {
 }
 
 func (s *Sim) cardToggle(c *call, set func(*simCard, map[string]json.RawMessage)) {
-	var req map[string]json.RawMessage
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(jstr(req, "card_id"))
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	set(card, req)
-	c.ok()
+	s.withCardFields(c, func(card *simCard, req map[string]json.RawMessage) {
+		set(card, req)
+		c.ok()
+	})
 }
 
 func (s *Sim) handleCardPayCell(c *call) {
@@ -736,9 +684,8 @@ func (s *Sim) handleCodeGet(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sc, code := s.findCodeLocked(req.CardID, req.Code)
-	if code != 0 {
-		c.fail(code)
+	sc, ok := s.codeLocked(c, req.CardID, req.Code)
+	if !ok {
 		return
 	}
 	card := s.cardsLocked().cards[sc.cardID]
@@ -747,7 +694,7 @@ func (s *Sim) handleCodeGet(c *call) {
 		c.fail(why)
 		return
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "openid": sc.openid, "can_consume": canConsume,
+	cardOK(c, map[string]any{"openid": sc.openid, "can_consume": canConsume,
 		"user_card_status": sc.status, "card": map[string]any{"card_id": sc.cardID, "begin_time": sc.begin, "end_time": sc.end}})
 }
 
@@ -797,10 +744,7 @@ func (s *Sim) handleCodeConsume(c *call) {
 		sc.status = "CONSUMED"
 	}
 	s.countLocked(card.id, func(n *cardCounters) { n.verify++ })
-	x := s.header(sc.openid, "event", c.now)
-	x.cdata("Event", "user_consume_card")
-	x.cdata("CardId", sc.cardID)
-	x.cdata("UserCardCode", sc.code)
+	x := s.codeEvent(sc.openid, "user_consume_card", sc, c.now)
 	x.cdata("ConsumeSource", "FROM_API")
 	x.cdata("LocationName", "")
 	x.cdata("StaffOpenId", "")
@@ -808,10 +752,10 @@ func (s *Sim) handleCodeConsume(c *call) {
 	x.cdata("RemarkAmount", "")
 	x.cdata("OuterStr", sc.outerStr)
 	openid := sc.openid
-	s.emitLocked(Event{Kind: EventCardChanged, OpenID: openid})
+	s.walletChangedLocked(openid)
 	s.mu.Unlock()
 	s.pushSystem(openid, x.done())
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "openid": openid, "card": map[string]any{"card_id": sc.cardID}})
+	cardOK(c, map[string]any{"openid": openid, "card": map[string]any{"card_id": sc.cardID}})
 }
 
 // EventCardChanged: a follower's card wallet changed (claim, consume,
@@ -832,7 +776,7 @@ func (s *Sim) handleCodeDecrypt(c *call) {
 		c.fail(40056)
 		return
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "code": code})
+	cardOK(c, map[string]any{"code": code})
 }
 
 func (s *Sim) handleCodeUpdate(c *call) {
@@ -850,9 +794,8 @@ func (s *Sim) handleCodeUpdate(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sc, code := s.findCodeLocked(req.CardID, req.Code)
-	if code != 0 {
-		c.fail(code)
+	sc, ok := s.codeLocked(c, req.CardID, req.Code)
+	if !ok {
 		return
 	}
 	st := s.cardsLocked()
@@ -884,9 +827,8 @@ func (s *Sim) handleCodeUnavailable(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sc, code := s.findCodeLocked(req.CardID, req.Code)
-	if code != 0 {
-		c.fail(code)
+	sc, ok := s.codeLocked(c, req.CardID, req.Code)
+	if !ok {
 		return
 	}
 	if sc.status == "CONSUMED" {
@@ -894,7 +836,7 @@ func (s *Sim) handleCodeUnavailable(c *call) {
 		return
 	}
 	sc.status = "UNAVAILABLE"
-	s.emitLocked(Event{Kind: EventCardChanged, OpenID: sc.openid})
+	s.walletChangedLocked(sc.openid)
 	c.ok()
 }
 
@@ -951,24 +893,13 @@ func (s *Sim) handleCodeDeposit(c *call) {
 			succ = append(succ, code)
 		}
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "succ_code": succ, "duplicate_code": dup, "fail_code": fail})
+	cardOK(c, map[string]any{"succ_code": succ, "duplicate_code": dup, "fail_code": fail})
 }
 
 func (s *Sim) handleCodeDepositCount(c *call) {
-	var req struct {
-		CardID string `json:"card_id"`
-	}
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(req.CardID)
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "count": len(card.deposited)})
+	s.withCard(c, func(card *simCard) {
+		cardOK(c, map[string]any{"count": len(card.deposited)})
+	})
 }
 
 func (s *Sim) handleCodeCheck(c *call) {
@@ -986,7 +917,7 @@ func (s *Sim) handleCodeCheck(c *call) {
 			not = append(not, code)
 		}
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "exist_code": exist, "not_exist_code": not})
+	cardOK(c, map[string]any{"exist_code": exist, "not_exist_code": not})
 }
 
 func (s *Sim) handleUserCardList(c *call) {
@@ -1009,7 +940,7 @@ func (s *Sim) handleUserCardList(c *call) {
 			list = append(list, map[string]string{"code": sc.code, "card_id": sc.cardID})
 		}
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "card_list": list, "has_share_card": false})
+	cardOK(c, map[string]any{"card_list": list, "has_share_card": false})
 }
 
 // walletLocked lists a user's codes in claim order. s.mu held.
@@ -1025,14 +956,12 @@ func (s *Sim) walletLocked(openid string) []*simCode {
 }
 
 func (s *Sim) memberCode(c *call, cardID, code string) (*simCode, *simCard, bool) {
-	sc, errc := s.findCodeLocked(cardID, code)
-	if errc != 0 {
-		c.fail(errc)
+	sc, ok := s.codeLocked(c, cardID, code)
+	if !ok {
 		return nil, nil, false
 	}
 	card := s.cardsLocked().cards[sc.cardID]
-	if card.kind != "MEMBER_CARD" {
-		c.fail(40071)
+	if !isMember(c, card) {
 		return nil, nil, false
 	}
 	if card.status == "CARD_STATUS_DELETE" || sc.status == "DELETE" {
@@ -1071,7 +1000,7 @@ func (s *Sim) handleMemberActivate(c *call) {
 	sc.bonus, sc.balance = req.InitBonus, req.InitBalance
 	sc.fields = [3]string{req.Init1, req.Init2, req.Init3}
 	s.countLocked(sc.cardID, func(n *cardCounters) { n.active++ })
-	s.emitLocked(Event{Kind: EventCardChanged, OpenID: sc.openid})
+	s.walletChangedLocked(sc.openid)
 	c.ok()
 }
 
@@ -1085,42 +1014,30 @@ func (s *Sim) handleMemberActivateURL(c *call) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	card, code := s.findCardLocked(req.CardID)
-	if code != 0 {
-		c.fail(code)
+	card, ok := s.cardLocked(c, req.CardID)
+	if !ok {
 		return
 	}
-	if card.kind != "MEMBER_CARD" {
-		c.fail(40071)
+	if !isMember(c, card) {
 		return
 	}
 	u := "https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&encrypt_card_id=" +
 		base64.RawURLEncoding.EncodeToString([]byte(card.id)) + "&outer_str=" + req.OuterStr + "#wechat_redirect"
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "url": u})
+	cardOK(c, map[string]any{"url": u})
 }
 
 func (s *Sim) handleMemberUserForm(c *call) {
-	var req map[string]json.RawMessage
-	if !c.decode(&req) {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	card, code := s.findCardLocked(jstr(req, "card_id"))
-	if code != 0 {
-		c.fail(code)
-		return
-	}
-	if card.kind != "MEMBER_CARD" {
-		c.fail(40071)
-		return
-	}
-	if req["required_form"] == nil && req["optional_form"] == nil {
-		c.fail(41011)
-		return
-	}
-	card.form, _ = json.Marshal(req)
-	c.ok()
+	s.withCardFields(c, func(card *simCard, req map[string]json.RawMessage) {
+		if !isMember(c, card) {
+			return
+		}
+		if req["required_form"] == nil && req["optional_form"] == nil {
+			c.fail(41011)
+			return
+		}
+		card.form, _ = json.Marshal(req)
+		c.ok()
+	})
 }
 
 func (s *Sim) handleMemberTempInfo(c *call) {
@@ -1137,7 +1054,7 @@ func (s *Sim) handleMemberTempInfo(c *call) {
 		c.fail(40097)
 		return
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "info": map[string]any{"common_field_list": sc.userInfo, "custom_field_list": []any{}}})
+	cardOK(c, map[string]any{"info": map[string]any{"common_field_list": sc.userInfo, "custom_field_list": []any{}}})
 }
 
 // handleMemberUserInfo serves POST /card/membercard/userinfo/get (拉取会员信息).
@@ -1168,7 +1085,7 @@ func (s *Sim) handleMemberUserInfo(c *call) {
 	if info == nil {
 		info = []map[string]any{}
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "openid": sc.openid, "nickname": u.name,
+	cardOK(c, map[string]any{"openid": sc.openid, "nickname": u.name,
 		"membership_number": sc.number, "bonus": sc.bonus, "balance": sc.balance, "sex": sex,
 		"user_info":        map[string]any{"common_field_list": info, "custom_field_list": []any{}},
 		"user_card_status": sc.status, "has_active": sc.activated})
@@ -1226,19 +1143,16 @@ func (s *Sim) handleMemberUpdateUser(c *call) {
 			sc.fields[i] = v
 		}
 	}
-	x := s.header(sc.openid, "event", c.now)
-	x.cdata("Event", "update_member_card")
-	x.cdata("CardId", sc.cardID)
-	x.cdata("UserCardCode", sc.code)
+	x := s.codeEvent(sc.openid, "update_member_card", sc, c.now)
 	x.num("ModifyBonus", itoa(int64(dBonus)))
 	x.num("ModifyBalance", itoa(int64(dBalance)))
 	openid := sc.openid
-	s.emitLocked(Event{Kind: EventCardChanged, OpenID: openid})
+	s.walletChangedLocked(openid)
 	s.mu.Unlock()
 	if dBonus != 0 || dBalance != 0 {
 		s.pushSystem(openid, x.done())
 	}
-	c.json(map[string]any{"errcode": 0, "errmsg": "ok", "result_bonus": bonus, "result_balance": balance, "openid": openid})
+	cardOK(c, map[string]any{"result_bonus": bonus, "result_balance": balance, "openid": openid})
 }
 
 // handleCardStats serves the card statistics (卡券数据统计): a window of at
@@ -1418,7 +1332,7 @@ func (s *Sim) claimLocked(u *userState, cardID, code, outerStr string, now time.
 	st.encrypted[sc.encrypted] = code
 	st.codes[code] = sc
 	s.countLocked(cardID, func(n *cardCounters) { n.receive++ })
-	s.emitLocked(Event{Kind: EventCardChanged, OpenID: u.openid})
+	s.walletChangedLocked(u.openid)
 	return sc, nil
 }
 
@@ -1540,10 +1454,7 @@ func (f *Follower) cardAction(ctx context.Context, code string, fill func(u *use
 func (f *Follower) ViewCard(ctx context.Context, code string) (*Reply, error) {
 	return f.cardAction(ctx, code, func(u *userState, sc *simCode, now time.Time) ([]byte, error) {
 		f.s.countLocked(sc.cardID, func(n *cardCounters) { n.view++; n.viewUser++ })
-		x := f.s.header(u.openid, "event", now)
-		x.cdata("Event", "user_view_card")
-		x.cdata("CardId", sc.cardID)
-		x.cdata("UserCardCode", sc.code)
+		x := f.s.codeEvent(u.openid, "user_view_card", sc, now)
 		x.cdata("OuterStr", sc.outerStr)
 		return x.done(), nil
 	})
@@ -1553,10 +1464,7 @@ func (f *Follower) ViewCard(ctx context.Context, code string) (*Reply, error) {
 // (user_enter_session_from_card).
 func (f *Follower) EnterSessionFromCard(ctx context.Context, code string) (*Reply, error) {
 	return f.cardAction(ctx, code, func(u *userState, sc *simCode, now time.Time) ([]byte, error) {
-		x := f.s.header(u.openid, "event", now)
-		x.cdata("Event", "user_enter_session_from_card")
-		x.cdata("CardId", sc.cardID)
-		x.cdata("UserCardCode", sc.code)
+		x := f.s.codeEvent(u.openid, "user_enter_session_from_card", sc, now)
 		return x.done(), nil
 	})
 }
@@ -1565,11 +1473,8 @@ func (f *Follower) EnterSessionFromCard(ctx context.Context, code string) (*Repl
 func (f *Follower) DeleteCard(ctx context.Context, code string) (*Reply, error) {
 	return f.cardAction(ctx, code, func(u *userState, sc *simCode, now time.Time) ([]byte, error) {
 		sc.status = "DELETE"
-		f.s.emitLocked(Event{Kind: EventCardChanged, OpenID: u.openid})
-		x := f.s.header(u.openid, "event", now)
-		x.cdata("Event", "user_del_card")
-		x.cdata("CardId", sc.cardID)
-		x.cdata("UserCardCode", sc.code)
+		f.s.walletChangedLocked(u.openid)
+		x := f.s.codeEvent(u.openid, "user_del_card", sc, now)
 		return x.done(), nil
 	})
 }
@@ -1589,11 +1494,8 @@ func (f *Follower) GiftCard(ctx context.Context, code string, friend *Follower) 
 		sc.status = "DELETE"
 		cardID, outer = sc.cardID, sc.outerStr
 		f.s.countLocked(sc.cardID, func(n *cardCounters) { n.given++ })
-		f.s.emitLocked(Event{Kind: EventCardChanged, OpenID: u.openid})
-		x := f.s.header(u.openid, "event", now)
-		x.cdata("Event", "user_gifting_card")
-		x.cdata("CardId", sc.cardID)
-		x.cdata("UserCardCode", sc.code)
+		f.s.walletChangedLocked(u.openid)
+		x := f.s.codeEvent(u.openid, "user_gifting_card", sc, now)
 		x.num("IsReturnBack", "0")
 		x.cdata("FriendUserName", friend.openid)
 		x.num("IsChatRoom", "0")
@@ -1645,11 +1547,8 @@ func (f *Follower) SubmitMemberCardForm(ctx context.Context, code string, fields
 			sc.activated, sc.number = true, sc.code
 			f.s.countLocked(sc.cardID, func(n *cardCounters) { n.active++ })
 		}
-		f.s.emitLocked(Event{Kind: EventCardChanged, OpenID: u.openid})
-		x := f.s.header(u.openid, "event", now)
-		x.cdata("Event", "submit_membercard_user_info")
-		x.cdata("CardId", sc.cardID)
-		x.cdata("UserCardCode", sc.code)
+		f.s.walletChangedLocked(u.openid)
+		x := f.s.codeEvent(u.openid, "submit_membercard_user_info", sc, now)
 		return x.done(), nil
 	})
 	return ticket, err
@@ -1676,4 +1575,84 @@ func (s *Sim) Cards() []CardSummary {
 		out = append(out, CardSummary{CardID: id, Kind: c.kind, Title: c.title, Brand: c.brand, Status: c.status, Quantity: c.quantity})
 	}
 	return out
+}
+
+// cardLocked is findCardLocked answering its errcode when there is no such
+// card. s.mu held.
+func (s *Sim) cardLocked(c *call, id string) (*simCard, bool) {
+	card, code := s.findCardLocked(id)
+	if code != 0 {
+		c.fail(code)
+		return nil, false
+	}
+	return card, true
+}
+
+// codeLocked is findCodeLocked answering its errcode when there is no such
+// code. s.mu held.
+func (s *Sim) codeLocked(c *call, cardID, code string) (*simCode, bool) {
+	sc, errc := s.findCodeLocked(cardID, code)
+	if errc != 0 {
+		c.fail(errc)
+		return nil, false
+	}
+	return sc, true
+}
+
+// isMember answers 40071 unless card is a member card.
+func isMember(c *call, card *simCard) bool {
+	if card.kind != "MEMBER_CARD" {
+		c.fail(40071)
+		return false
+	}
+	return true
+}
+
+// withCard serves a request of one card_id: it finds the card under s.mu
+// (answering its errcode) and runs f with s.mu held.
+func (s *Sim) withCard(c *call, f func(*simCard)) {
+	var req struct {
+		CardID string `json:"card_id"`
+	}
+	if !c.decode(&req) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if card, ok := s.cardLocked(c, req.CardID); ok {
+		f(card)
+	}
+}
+
+// withCardFields is withCard for a request whose other fields f reads.
+func (s *Sim) withCardFields(c *call, f func(*simCard, map[string]json.RawMessage)) {
+	var req map[string]json.RawMessage
+	if !c.decode(&req) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if card, ok := s.cardLocked(c, jstr(req, "card_id")); ok {
+		f(card, req)
+	}
+}
+
+// cardOK answers errcode 0 with the fields of an answer.
+func cardOK(c *call, fields map[string]any) {
+	fields["errcode"], fields["errmsg"] = 0, "ok"
+	c.json(fields)
+}
+
+// codeEvent starts the push of a code's event (CardId, UserCardCode).
+func (s *Sim) codeEvent(openid, event string, sc *simCode, now time.Time) *xmlBuilder {
+	x := s.header(openid, "event", now)
+	x.cdata("Event", event)
+	x.cdata("CardId", sc.cardID)
+	x.cdata("UserCardCode", sc.code)
+	return x
+}
+
+// walletChangedLocked tells observers that openid's wallet changed. s.mu held.
+func (s *Sim) walletChangedLocked(openid string) {
+	s.emitLocked(Event{Kind: EventCardChanged, OpenID: openid})
 }
