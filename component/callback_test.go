@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -108,8 +109,23 @@ func TestCallbackLateReplyGoesThroughTheAccount(t *testing.T) {
 	enc, err := env.Cipher().Encrypt([]byte(plain))
 	require.NoError(t, err)
 	q := url.Values{"timestamp": {ts}, "nonce": {"n2"}, "encrypt_type": {"aes"}, "msg_signature": {crypto.MsgSignature(compToken, ts, "n2", enc)}}
-	w := post(h, "/wechat/"+authAppID+"?"+q.Encode(), "<xml><Encrypt><![CDATA["+enc+"]]></Encrypt></xml>")
-	require.Equal(t, http.StatusOK, w.Code)
+	// A real server: the handler runs on the request's goroutine, and
+	// WeChat gets "success" at the deadline while it is still running.
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+	resp, err := http.Post(srv.URL+"/wechat/"+authAppID+"?"+q.Encode(), "text/xml", strings.NewReader("<xml><Encrypt><![CDATA["+enc+"]]></Encrypt></xml>"))
+	require.NoError(t, err)
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "success", string(answer))
 	close(release)
 	body := <-sent
 	assert.JSONEq(t, `{"touser":"oUser","msgtype":"text","text":{"content":"late"}}`, body)
