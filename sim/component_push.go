@@ -96,3 +96,14 @@ func (s *Sim) checkComponentAnswer(env *crypto.Envelope, openid string, status i
 	}
 	return s.checkReply(openid, status, plain)
 }
+
+// NewPreAuthCode issues a pre_auth_code as api_create_preauthcode does, so
+// that an operator can authorize the platform (AuthorizeComponent) without
+// the platform asking for one first.
+func (s *Sim) NewPreAuthCode() string {
+	code := "preauthcode@@@" + randText(48)
+	s.mu.Lock()
+	s.comp().preAuth[code] = s.now().Add(preAuthCodeTTL)
+	s.mu.Unlock()
+	return code
+}
