@@ -42,7 +42,9 @@ type ComponentOptions struct {
 	CallbackURL    string
 	// MessageURL is the platform's 消息与事件接收URL, where the messages
 	// of authorized accounts go; "$APPID$" is replaced by the account's
-	// AppID (e.g. "https://platform.example/wechat/$APPID$").
+	// AppID (e.g. "https://platform.example/wechat/$APPID$"). While the
+	// account is authorized, every follower push goes there instead of the
+	// account's callback (see component_push.go).
 	MessageURL string
 }
 
