@@ -48,6 +48,7 @@ func TestComponentCommand(t *testing.T) {
 	srv, pushes := platformPushes(t, http.StatusOK)
 	code, out, errs := e.wxsim(t, "component", "configure", srv.URL+"/ticket", srv.URL+"/wechat/$APPID$")
 	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, "platform configured")
 	assert.Equal(t, srv.URL+"/wechat/$APPID$", e.sim.Component().MessageURL)
 	code, _, _ = e.wxsim(t, "component", "configure", "ftp://x")
 	assert.Equal(t, exitFailure, code)
