@@ -27,6 +27,12 @@
 //	acct, err := p.Client("wx_authorizer_appid")
 //	info, err := user.New(acct).Info(ctx, openid, user.LangZhCN)
 //
+// Replays: PushHandler refuses a push whose timestamp is more than
+// [WithPushTimestampWindow] (default 5 minutes, message.Server's rule) from
+// the clock, answers a push it already handled (same msg_signature) with
+// "success" without handling it again, and keeps the newest ticket when an
+// older one arrives late.
+//
 // Tokens: the component_access_token and every authorizer_access_token are
 // token.Sources sharing WithTokenStore, so N processes fetch each once per
 // expiry; authorizer tokens expire a random 0-10 minutes early

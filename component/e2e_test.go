@@ -146,7 +146,21 @@ func TestE2E(t *testing.T) {
 	cbSrv := httptest.NewServer(cb)
 	t.Cleanup(cbSrv.Close)
 	require.NoError(t, s.ConfigureComponentMessageURL(cbSrv.URL+"/wechat/$APPID$"))
-	reply, err := s.SendTextViaComponent(ctx, follower, "hello")
+	// An ordinary follower message goes to the platform, not to the
+	// account's own callback (it has none here), and the platform's
+	// encrypted reply reaches the follower.
+	alice := s.NewUser("alice")
+	_, err = alice.Follow(ctx) // the subscribe event goes to the platform too
+	require.NoError(t, err)
+	r, err := alice.SendText(ctx, "hello")
+	require.NoError(t, err)
+	require.NotNil(t, r)
+	assert.Equal(t, "echo for "+appid, r.Content)
+	inbox := alice.Inbox()
+	require.NotEmpty(t, inbox)
+	assert.Equal(t, sim.DeliveryReply, inbox[len(inbox)-1].Kind)
+	assert.Equal(t, "echo for "+appid, inbox[len(inbox)-1].Content)
+	reply, err := s.SendTextViaComponent(ctx, alice, "hello")
 	require.NoError(t, err)
 	assert.Contains(t, reply, "echo for "+appid)
 
@@ -162,4 +176,9 @@ func TestE2E(t *testing.T) {
 	require.ErrorIs(t, err, component.ErrNotAuthorized)
 	_, err = p.AuthorizerInfo(ctx, appid)
 	require.Error(t, err)
+	// Revoked, the account's pushes go back to its own callback.
+	_, err = alice.SendText(ctx, "still there?")
+	require.ErrorIs(t, err, sim.ErrNoCallbackURL)
+	_, err = s.SendTextViaComponent(ctx, alice, "hi")
+	require.ErrorIs(t, err, sim.ErrNotHosted)
 }

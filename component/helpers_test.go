@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -85,13 +86,20 @@ func (f *fake) reply(t *testing.T, path, wantBody, fixture string) {
 }
 
 // seal encrypts a push the way WeChat sends it to the platform.
+// The timestamp is now.
 func seal(t testing.TB, plain string) (query url.Values, body string) {
+	t.Helper()
+	return sealAt(t, plain, time.Now())
+}
+
+// sealAt is seal with the timestamp at.
+func sealAt(t testing.TB, plain string, at time.Time) (query url.Values, body string) {
 	t.Helper()
 	c, err := crypto.NewCipher(compAESKey, compAppID)
 	require.NoError(t, err)
 	enc, err := c.Encrypt([]byte(plain))
 	require.NoError(t, err)
-	ts := "1413192605"
+	ts := strconv.FormatInt(at.Unix(), 10)
 	q := url.Values{"timestamp": {ts}, "nonce": {"nonce123"}, "encrypt_type": {"aes"},
 		"msg_signature": {crypto.MsgSignature(compToken, ts, "nonce123", enc)}}
 	return q, "<xml><AppId><![CDATA[" + compAppID + "]]></AppId><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/crypto"
+	"github.com/wxkit/mp/message"
 	"github.com/wxkit/mp/token"
 )
 
@@ -64,6 +65,7 @@ type settings struct {
 	logger     *slog.Logger
 	onEvent    func(context.Context, *Push) error
 	jitter     time.Duration
+	window     time.Duration
 }
 
 // WithTicketStore keeps the component_verify_ticket in st (default: memory).
@@ -146,6 +148,16 @@ func WithRefreshJitter(d time.Duration) Option {
 	}
 }
 
+// WithPushTimestampWindow sets how far the timestamp query parameter of a
+// push may be from the clock, either way (default
+// message.DefaultTimestampWindow, the rule of message.Server); older or
+// later pushes get 403, so a captured push cannot be replayed later.
+// d <= 0 disables the check. The clock is the API client's (mp.WithClock
+// through WithClientOptions).
+func WithPushTimestampWindow(d time.Duration) Option {
+	return func(s *settings) error { s.window = d; return nil }
+}
+
 // Platform is one third-party platform. It is safe for concurrent use;
 // create one per component AppID and share it.
 type Platform struct {
@@ -160,10 +172,15 @@ type Platform struct {
 	logger     *slog.Logger
 	onEvent    func(context.Context, *Push) error
 	jitter     time.Duration
+	window     time.Duration
 	compToken  *token.Source
 
 	mu      sync.Mutex
 	clients map[string]*mp.Client
+
+	pushMu       sync.Mutex
+	seenPushes   map[string]time.Time // msg_signature of handled pushes -> forget after
+	lastTicketAt int64                // CreateTime of the newest stored ticket
 }
 
 // New returns a Platform for cfg. AppID and AppSecret are required; Token and
@@ -173,7 +190,7 @@ func New(cfg Config, opts ...Option) (*Platform, error) {
 	if cfg.AppID == "" || cfg.AppSecret == "" {
 		return nil, errors.New("component: Config.AppID and Config.AppSecret are required")
 	}
-	s := settings{jitter: DefaultRefreshJitter}
+	s := settings{jitter: DefaultRefreshJitter, window: message.DefaultTimestampWindow}
 	for _, o := range opts {
 		if err := o(&s); err != nil {
 			return nil, err
@@ -198,7 +215,7 @@ func New(cfg Config, opts ...Option) (*Platform, error) {
 	p := &Platform{
 		cfg: cfg, api: api, tickets: s.tickets, refresh: s.refresh, store: s.store,
 		tokenOpts: s.tokenOpts, clientOpts: s.clientOpts, logger: s.logger, onEvent: s.onEvent,
-		jitter: s.jitter, clients: map[string]*mp.Client{},
+		jitter: s.jitter, window: s.window, clients: map[string]*mp.Client{}, seenPushes: map[string]time.Time{},
 	}
 	if cfg.Token != "" && cfg.EncodingAESKey != "" {
 		if p.env, err = crypto.NewEnvelope(cfg.Token, cfg.EncodingAESKey, cfg.AppID); err != nil {

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/wxkit/mp/message"
 )
 
 // InfoType values of the platform's pushes.
@@ -114,7 +116,9 @@ func (s *MemoryTicketStore) PutTicket(_ context.Context, appid, ticket string) e
 const maxPushBody = 64 << 10
 
 // PushHandler returns the handler of the authorization-event URL
-// (授权事件接收URL). It verifies msg_signature, decrypts the body with the
+// (授权事件接收URL). It refuses timestamps outside the window
+// ([WithPushTimestampWindow]), verifies msg_signature, answers a push it
+// already handled "success" without handling it again, decrypts the body with the
 // platform's key, stores a component_verify_ticket, deletes the refresh token
 // of an account that cancelled its authorization, hands other pushes to the
 // WithEventHandler function, and answers "success".
@@ -134,14 +138,28 @@ func (p *Platform) PushHandler() http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		if _, err := strconv.ParseInt(q.Get("timestamp"), 10, 64); err != nil {
+		ts, err := strconv.ParseInt(q.Get("timestamp"), 10, 64)
+		if err != nil {
 			http.Error(w, "bad timestamp", http.StatusBadRequest)
 			return
 		}
-		plain, err := p.env.Open(q.Get("msg_signature"), q.Get("timestamp"), q.Get("nonce"), body)
+		if !p.freshTimestamp(ts) {
+			p.logger.LogAttrs(r.Context(), slog.LevelWarn, "component push refused: timestamp outside the window", slog.Int64("timestamp", ts))
+			http.Error(w, "stale timestamp", http.StatusForbidden)
+			return
+		}
+		sig := q.Get("msg_signature")
+		plain, err := p.env.Open(sig, q.Get("timestamp"), q.Get("nonce"), body)
 		if err != nil {
 			p.logger.LogAttrs(r.Context(), slog.LevelWarn, "component push refused", slog.String("error", err.Error()))
 			http.Error(w, "invalid signature or ciphertext", http.StatusForbidden)
+			return
+		}
+		if p.handledBefore(sig) {
+			// The same push again (a replay, or WeChat's retry of a push
+			// whose answer it missed): it was handled, so it is not again.
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			_, _ = io.WriteString(w, "success")
 			return
 		}
 		push, err := ParsePush(plain)
@@ -159,15 +177,76 @@ func (p *Platform) PushHandler() http.Handler {
 			http.Error(w, "push not handled", http.StatusInternalServerError)
 			return
 		}
+		p.markHandled(sig)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "success")
 	})
+}
+
+// freshTimestamp applies message.Server's rule: the push's timestamp is
+// within the window of the clock, either way.
+func (p *Platform) freshTimestamp(ts int64) bool {
+	if p.window <= 0 {
+		return true
+	}
+	d := p.api.Now().Unix() - ts
+	if d < 0 {
+		d = -d
+	}
+	return d <= int64(p.window/time.Second)
+}
+
+// seenTTL is how long a handled push's signature is remembered: as long as
+// its timestamp can pass the window check (as message.Server does).
+func (p *Platform) seenTTL() time.Duration {
+	w := p.window
+	if w <= 0 {
+		w = message.DefaultTimestampWindow
+	}
+	return 2*w + time.Minute
+}
+
+// handledBefore reports whether the push signed sig was already handled.
+// The signature covers the ciphertext, timestamp and nonce, so it names
+// the push.
+func (p *Platform) handledBefore(sig string) bool {
+	p.pushMu.Lock()
+	defer p.pushMu.Unlock()
+	exp, ok := p.seenPushes[sig]
+	return ok && p.api.Now().Before(exp)
+}
+
+// markHandled remembers a handled push, dropping the expired marks once
+// the set has grown.
+func (p *Platform) markHandled(sig string) {
+	now := p.api.Now()
+	p.pushMu.Lock()
+	defer p.pushMu.Unlock()
+	if len(p.seenPushes) >= 1024 {
+		for k, exp := range p.seenPushes {
+			if !now.Before(exp) {
+				delete(p.seenPushes, k)
+			}
+		}
+	}
+	p.seenPushes[sig] = now.Add(p.seenTTL())
 }
 
 // HandlePush acts on a decoded push, as PushHandler does.
 func (p *Platform) HandlePush(ctx context.Context, push *Push) error {
 	switch push.InfoType {
 	case InfoVerifyTicket:
+		// A ticket older than the one stored (a delayed or replayed push)
+		// does not replace it.
+		p.pushMu.Lock()
+		older := push.CreateTime < p.lastTicketAt
+		if !older {
+			p.lastTicketAt = push.CreateTime
+		}
+		p.pushMu.Unlock()
+		if older {
+			return nil
+		}
 		return p.tickets.PutTicket(ctx, p.cfg.AppID, push.ComponentVerifyTicket)
 	case InfoUnauthorized:
 		// The account revoked the platform: its refresh token is dead.

@@ -8,12 +8,15 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxkit/mp"
 	"github.com/wxkit/mp/component"
 	"github.com/wxkit/mp/internal/mptest"
+	"github.com/wxkit/mp/message"
 )
 
 func TestParsePush(t *testing.T) {
@@ -111,4 +114,94 @@ func TestPushHandlerRefuses(t *testing.T) {
 	noKey, err := component.New(component.Config{AppID: compAppID, AppSecret: compSecret})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusInternalServerError, post(noKey.PushHandler(), "/?"+q.Encode(), body).Code)
+}
+
+// TestPushHandlerReplayWindow replays a captured ticket push after the
+// window: a valid msg_signature is not enough to overwrite the ticket.
+func TestPushHandlerReplayWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Unix(1_800_000_000, 0)
+	tickets := component.NewMemoryTicketStore()
+	p, err := component.New(testCfg, component.WithTicketStore(tickets),
+		component.WithClientOptions(mp.WithClock(func() time.Time { return now })))
+	require.NoError(t, err)
+	h := p.PushHandler()
+	require.NoError(t, tickets.PutTicket(ctx, compAppID, "ticket@@@CURRENT"))
+
+	old := strings.Replace(string(mptest.Fixture(t, "verify_ticket.xml")), "ticket@@@", "ticket@@@OLD", 1)
+	for _, at := range []time.Time{now.Add(-message.DefaultTimestampWindow - time.Second), now.Add(message.DefaultTimestampWindow + time.Second)} {
+		q, body := sealAt(t, old, at)
+		assert.Equal(t, http.StatusForbidden, post(h, "/ticket?"+q.Encode(), body).Code, "timestamp %v", at)
+	}
+	got, _, _ := tickets.GetTicket(ctx, compAppID)
+	assert.Equal(t, "ticket@@@CURRENT", got, "a replayed old push overwrote the ticket")
+
+	// Inside the window (either way, to the second) it is accepted.
+	q, body := sealAt(t, old, now.Add(-message.DefaultTimestampWindow))
+	require.Equal(t, http.StatusOK, post(h, "/ticket?"+q.Encode(), body).Code)
+
+	// The window is an option; <= 0 turns it off.
+	wide, err := component.New(testCfg, component.WithPushTimestampWindow(time.Hour),
+		component.WithClientOptions(mp.WithClock(func() time.Time { return now })))
+	require.NoError(t, err)
+	q, body = sealAt(t, old, now.Add(-30*time.Minute))
+	assert.Equal(t, http.StatusOK, post(wide.PushHandler(), "/?"+q.Encode(), body).Code)
+	off, err := component.New(testCfg, component.WithPushTimestampWindow(0))
+	require.NoError(t, err)
+	q, body = sealAt(t, old, time.Unix(1413192605, 0))
+	assert.Equal(t, http.StatusOK, post(off.PushHandler(), "/?"+q.Encode(), body).Code)
+}
+
+// TestPushHandlerReplayIdempotent replays identical pushes inside the
+// window: each is answered "success" and acted on once.
+func TestPushHandlerReplayIdempotent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tickets := component.NewMemoryTicketStore()
+	var events []string
+	p, err := component.New(testCfg, component.WithTicketStore(tickets),
+		component.WithEventHandler(func(_ context.Context, p *component.Push) error {
+			events = append(events, p.InfoType)
+			return nil
+		}))
+	require.NoError(t, err)
+	h := p.PushHandler()
+
+	authQ, authBody := seal(t, string(mptest.Fixture(t, "authorized.xml")))
+	for range 3 {
+		w := post(h, "/ticket?"+authQ.Encode(), authBody)
+		require.Equal(t, http.StatusOK, w.Code)
+		assert.Equal(t, "success", w.Body.String())
+	}
+	assert.Equal(t, []string{component.InfoAuthorized}, events, "a replayed authorization is handled once")
+
+	// Ticket 1 (older CreateTime), then ticket 2; replaying ticket 1 keeps ticket 2.
+	t1 := strings.Replace(string(mptest.Fixture(t, "verify_ticket.xml")), "ticket@@@", "ticket@@@ONE", 1)
+	t2 := strings.NewReplacer("ticket@@@", "ticket@@@TWO", "1413192605", "1413193205").Replace(string(mptest.Fixture(t, "verify_ticket.xml")))
+	q1, b1 := seal(t, t1)
+	require.Equal(t, http.StatusOK, post(h, "/?"+q1.Encode(), b1).Code)
+	q2, b2 := seal(t, t2)
+	require.Equal(t, http.StatusOK, post(h, "/?"+q2.Encode(), b2).Code)
+	require.Equal(t, http.StatusOK, post(h, "/?"+q1.Encode(), b1).Code)
+	got, _, _ := tickets.GetTicket(ctx, compAppID)
+	assert.True(t, strings.HasPrefix(got, "ticket@@@TWO"), "a replayed older ticket replaced the newer one")
+	// The same older ticket re-sealed (new nonce/signature) is not newer either.
+	q1, b1 = seal(t, t1)
+	require.Equal(t, http.StatusOK, post(h, "/?"+q1.Encode(), b1).Code)
+	got, _, _ = tickets.GetTicket(ctx, compAppID)
+	assert.True(t, strings.HasPrefix(got, "ticket@@@TWO"))
+
+	// A push whose handling failed is handled again on WeChat's retry.
+	fails := 1
+	p2, err := component.New(testCfg, component.WithEventHandler(func(context.Context, *component.Push) error {
+		if fails > 0 {
+			fails--
+			return errors.New("db down")
+		}
+		return nil
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusInternalServerError, post(p2.PushHandler(), "/?"+authQ.Encode(), authBody).Code)
+	assert.Equal(t, http.StatusOK, post(p2.PushHandler(), "/?"+authQ.Encode(), authBody).Code)
 }

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"html"
@@ -43,7 +42,9 @@ type ComponentOptions struct {
 	CallbackURL    string
 	// MessageURL is the platform's 消息与事件接收URL, where the messages
 	// of authorized accounts go; "$APPID$" is replaced by the account's
-	// AppID (e.g. "https://platform.example/wechat/$APPID$").
+	// AppID (e.g. "https://platform.example/wechat/$APPID$"). While the
+	// account is authorized, every follower push goes there instead of the
+	// account's callback (see component_push.go).
 	MessageURL string
 }
 
@@ -646,59 +647,24 @@ func (s *Sim) handleComponentSnsRefresh(c *call) {
 var ErrNotHosted = errors.New("sim: the account is not hosted by the platform (not authorized, or no MessageURL)")
 
 // SendTextViaComponent is follower f sending a text message to the account
-// while the account is hosted by the third-party platform: WeChat pushes it
-// to the platform's MessageURL (with the account's AppID in it), encrypted
-// with the platform's Token and EncodingAESKey. It returns the decrypted
-// passive reply ("" for "success" or an empty answer).
+// while the account is hosted by the third-party platform, returning the
+// decrypted passive reply ("" for "success" or an empty answer). It is
+// f.SendText, which goes to the platform's MessageURL while the account is
+// authorized to it (see ComponentOptions.MessageURL), except that it fails
+// with ErrNotHosted instead of using the account's own callback.
 func (s *Sim) SendTextViaComponent(ctx context.Context, f *Follower, content string) (string, error) {
 	s.mu.Lock()
-	st := s.comp()
-	hosted := st.authorized && st.opts.MessageURL != ""
-	now := s.now()
-	s.seq++
-	msgID := s.seq
+	st := s.component
+	hosted := st != nil && st.authorized && st.opts.MessageURL != ""
 	s.mu.Unlock()
 	if !hosted {
 		return "", ErrNotHosted
 	}
-	x := s.header(f.openid, "text", now)
-	x.cdata("Content", content)
-	x.num("MsgId", itoa(msgID))
-	enc, err := st.env.Cipher().Encrypt(x.done())
-	if err != nil {
+	r, err := f.SendText(ctx, content)
+	if err != nil || r == nil {
 		return "", err
 	}
-	ts, nonce := itoa(now.Unix()), randDigits(10)
-	q := url.Values{"signature": {crypto.Signature(st.opts.Token, ts, nonce)}, "timestamp": {ts}, "nonce": {nonce},
-		"openid": {f.openid}, "encrypt_type": {"aes"}, "msg_signature": {crypto.MsgSignature(st.opts.Token, ts, nonce, enc)}}
-	b := &xmlBuilder{}
-	b.raw("<xml>")
-	b.cdata("ToUserName", s.acct.OriginalID)
-	b.cdata("Encrypt", enc)
-	target := strings.ReplaceAll(st.opts.MessageURL, "$APPID$", s.acct.AppID)
-	status, answer, err := s.post(ctx, target+"?"+q.Encode(), b.done())
-	if err != nil {
-		return "", fmt.Errorf("sim: platform message push: %w", err)
-	}
-	if status != http.StatusOK {
-		return "", fmt.Errorf("sim: platform answered HTTP %d", status)
-	}
-	if len(answer) == 0 || string(answer) == "success" {
-		return "", nil
-	}
-	r := &struct {
-		MsgSignature string `xml:"MsgSignature"`
-		TimeStamp    string `xml:"TimeStamp"`
-		Nonce        string `xml:"Nonce"`
-	}{}
-	if err := xml.Unmarshal(answer, r); err != nil {
-		return "", fmt.Errorf("sim: platform reply is not XML: %w", err)
-	}
-	plain, err := st.env.Open(r.MsgSignature, r.TimeStamp, r.Nonce, answer)
-	if err != nil {
-		return "", fmt.Errorf("sim: platform reply not signed/encrypted with the platform's key: %w", err)
-	}
-	return string(plain), nil
+	return string(r.Raw), nil
 }
 
 // ConfigureComponentMessageURL sets the platform's MessageURL (see

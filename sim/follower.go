@@ -470,6 +470,9 @@ func (s *Sim) subscribeLocked(u *userState, now time.Time, scene string, q *qrCo
 // WeChat does and validates the passive reply. With deliver, a valid reply
 // (or the "service unavailable" notice) goes to the follower's inbox.
 func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver bool) (*Reply, error) {
+	if ex := s.componentExchange(openid, plain); ex != nil { // hosted by the platform: component_push.go
+		return s.pushTo(ctx, openid, plain, deliver, ex)
+	}
 	s.mu.Lock()
 	cb := s.callbackURL
 	s.mu.Unlock()
@@ -479,12 +482,17 @@ func (s *Sim) push(ctx context.Context, openid string, plain []byte, deliver boo
 	if err := s.verifyURL(ctx, cb, openid); err != nil {
 		return nil, err
 	}
+	return s.pushTo(ctx, openid, plain, deliver, func(ctx context.Context) (*Reply, *ReplyError) { return s.exchange(ctx, cb, openid, plain) })
+}
+
+// pushTo is push once the destination is chosen: exchange performs the HTTP part.
+func (s *Sim) pushTo(ctx context.Context, openid string, plain []byte, deliver bool, exchange func(context.Context) (*Reply, *ReplyError)) (*Reply, error) {
 	s.mu.Lock()
 	msgType, event := peekType(plain)
 	s.emitLocked(Event{Kind: EventCallback, OpenID: openid, MsgType: msgType, Event: event, XML: bytes.Clone(plain)})
 	s.mu.Unlock()
 	start := time.Now()
-	reply, rerr := s.exchange(ctx, cb, openid, plain)
+	reply, rerr := exchange(ctx)
 	s.recordCallback(s.now(), time.Since(start), rerr != nil)
 	if rerr != nil && ctx.Err() != nil && !rerr.Timeout {
 		return nil, ctx.Err()
@@ -618,6 +626,11 @@ func (s *Sim) checkAnswer(openid string, status int, body []byte) (*Reply, *Repl
 		}
 		plain = p
 	}
+	return s.checkReply(openid, status, plain)
+}
+
+// checkReply validates a plaintext passive reply.
+func (s *Sim) checkReply(openid string, status int, plain []byte) (*Reply, *ReplyError) {
 	r, err := ParseReply(plain)
 	if err != nil {
 		var re *ReplyError

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"strconv"
 	"strings"
+
+	"github.com/wxkit/mp/crypto"
 )
 
 // Reply is a passive reply (被动回复用户消息) the developer's server answered a
@@ -219,7 +221,10 @@ type safeEnvelope struct {
 }
 
 // openSafeReply verifies and decrypts a safe-mode passive reply.
-func (s *Sim) openSafeReply(body []byte) ([]byte, *ReplyError) {
+func (s *Sim) openSafeReply(body []byte) ([]byte, *ReplyError) { return openSafeReplyWith(s.env, body) }
+
+// openSafeReplyWith is openSafeReply with the key of key.
+func openSafeReplyWith(key *crypto.Envelope, body []byte) ([]byte, *ReplyError) {
 	var env safeEnvelope
 	if err := xml.Unmarshal(body, &env); err != nil {
 		e := badReply("safe mode: reply is not well-formed XML", body)
@@ -234,7 +239,7 @@ func (s *Sim) openSafeReply(body []byte) ([]byte, *ReplyError) {
 	case env.TimeStamp == "" || env.Nonce == "":
 		return nil, badReply("safe mode: reply without TimeStamp or Nonce", body)
 	}
-	plain, err := s.env.Open(strings.TrimSpace(env.MsgSignature), strings.TrimSpace(env.TimeStamp), strings.TrimSpace(env.Nonce), body)
+	plain, err := key.Open(strings.TrimSpace(env.MsgSignature), strings.TrimSpace(env.TimeStamp), strings.TrimSpace(env.Nonce), body)
 	if err != nil {
 		e := badReply("safe mode: "+err.Error(), body)
 		e.Err = err
