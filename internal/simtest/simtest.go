@@ -29,4 +29,3 @@ func Callback(t testing.TB, s *sim.Sim, url string) {
 		t.Fatalf("simtest: the bot at %s fails WeChat's URL verification: %v", url, err)
 	}
 }
-
