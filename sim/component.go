@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -90,18 +91,10 @@ func init() {
 }
 
 func newComponentState(o ComponentOptions) (*componentState, error) {
-	if o.AppID == "" {
-		o.AppID = DefaultComponentAppID
-	}
-	if o.AppSecret == "" {
-		o.AppSecret = DefaultComponentAppSecret
-	}
-	if o.Token == "" {
-		o.Token = DefaultComponentToken
-	}
-	if o.EncodingAESKey == "" {
-		o.EncodingAESKey = DefaultComponentEncodingAESKey
-	}
+	o.AppID = cmp.Or(o.AppID, DefaultComponentAppID)
+	o.AppSecret = cmp.Or(o.AppSecret, DefaultComponentAppSecret)
+	o.Token = cmp.Or(o.Token, DefaultComponentToken)
+	o.EncodingAESKey = cmp.Or(o.EncodingAESKey, DefaultComponentEncodingAESKey)
 	env, err := crypto.NewEnvelope(o.Token, o.EncodingAESKey, o.AppID)
 	if err != nil {
 		return nil, fmt.Errorf("sim: invalid component options: %w", err)
@@ -548,8 +541,8 @@ func (s *Sim) handleAuthorizerList(c *call, st *componentState) {
 
 // checkComponentOAuth validates the component part of the web-authorization
 // calls made on behalf of the account: appid, component_appid and
-// component_access_token. It answers the error itself.
-func (s *Sim) checkComponentOAuth(c *call) bool {
+// component_access_token, then grant_type. It answers the error itself.
+func (s *Sim) checkComponentOAuth(c *call, grantType string) bool {
 	s.mu.Lock()
 	st := s.comp()
 	exp, ok := st.tokens[c.query("component_access_token")]
@@ -572,6 +565,8 @@ func (s *Sim) checkComponentOAuth(c *call) bool {
 		code = 42001
 	case !authorized:
 		code = 61003
+	case c.query("grant_type") != grantType:
+		code = 40002
 	}
 	if code != 0 {
 		c.fail(code)
@@ -584,11 +579,7 @@ func (s *Sim) checkComponentOAuth(c *call) bool {
 // (代公众号 通过code换取access_token): codes come from the ordinary
 // authorization page and are single-use.
 func (s *Sim) handleComponentSnsAccessToken(c *call) {
-	if !s.checkComponentOAuth(c) {
-		return
-	}
-	if c.query("grant_type") != "authorization_code" {
-		c.fail(40002)
+	if !s.checkComponentOAuth(c, "authorization_code") {
 		return
 	}
 	s.mu.Lock()
@@ -605,40 +596,16 @@ func (s *Sim) handleComponentSnsAccessToken(c *call) {
 		c.fail(40163)
 		return
 	}
-	oc.used = true
-	t := &snsToken{token: randText(96), refresh: randText(96), openid: oc.openid, scope: oc.scope,
-		expires: c.now.Add(OAuthTokenTTL), refreshExpires: c.now.Add(OAuthRefreshTokenTTL)}
-	s.snsTokens[t.token] = t
-	s.snsRefresh[t.refresh] = t
-	c.json(s.snsTokenJSON(t, ""))
+	c.json(s.snsTokenJSON(s.redeemOAuthCodeLocked(c, oc), ""))
 }
 
 // handleComponentSnsRefresh serves GET /sns/oauth2/component/refresh_token
 // (代公众号 刷新access_token).
 func (s *Sim) handleComponentSnsRefresh(c *call) {
-	if !s.checkComponentOAuth(c) {
+	if !s.checkComponentOAuth(c, "refresh_token") {
 		return
 	}
-	if c.query("grant_type") != "refresh_token" {
-		c.fail(40002)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, ok := s.snsRefresh[c.query("refresh_token")]
-	if !ok {
-		c.fail(40030)
-		return
-	}
-	if !c.now.Before(old.refreshExpires) {
-		c.fail(42002)
-		return
-	}
-	delete(s.snsTokens, old.token)
-	old.token = randText(96)
-	old.expires = c.now.Add(OAuthTokenTTL)
-	s.snsTokens[old.token] = old
-	c.json(s.snsTokenJSON(old, ""))
+	s.refreshSnsToken(c)
 }
 
 // ErrNotHosted is returned by SendTextViaComponent when the account has not

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -192,13 +191,9 @@ func windowOpenLocked(u *userState, now time.Time) bool {
 // interacted (sent a message, followed, scanned a QR code, clicked a click
 // button) within 48 hours, else 45015.
 func (s *Sim) handleCustomSend(c *call) {
-	raw, ok := c.body()
-	if !ok {
-		return
-	}
 	var req customReq
-	if err := json.Unmarshal(raw, &req); err != nil {
-		c.fail(47001)
+	raw, ok := c.decodeBody(&req)
+	if !ok {
 		return
 	}
 	s.mu.Lock()

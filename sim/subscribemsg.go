@@ -225,10 +225,6 @@ var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\}`)
 // the follower must have accepted the template (43101), every placeholder
 // of the template needs a value within its type's length (47003).
 func (s *Sim) handleBizSend(c *call) {
-	raw, ok := c.body()
-	if !ok {
-		return
-	}
 	var req struct {
 		ToUser      string `json:"touser"`
 		TemplateID  string `json:"template_id"`
@@ -241,8 +237,8 @@ func (s *Sim) handleBizSend(c *call) {
 			Value string `json:"value"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &req); err != nil {
-		c.fail(47001)
+	raw, ok := c.decodeBody(&req)
+	if !ok {
 		return
 	}
 	s.mu.Lock()
