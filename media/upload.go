@@ -48,16 +48,8 @@ var (
 	ErrEmptyFile         = errors.New("media: empty file")
 )
 
-// fileError is a *mp.ValidationError that also matches one of the sentinels.
-type fileError struct {
-	*mp.ValidationError
-	kind error
-}
-
-func (e *fileError) Unwrap() []error { return []error{e.ValidationError, e.kind} }
-
 func refuse(op string, kind error, reason string) error {
-	return &fileError{ValidationError: &mp.ValidationError{Op: op, Field: "media", Reason: reason}, kind: kind}
+	return &mp.ValidationError{Op: op, Field: "media", Reason: reason, Kind: kind}
 }
 
 // rule is the limit of one kind of upload: its size cap (0: none) and its

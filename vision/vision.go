@@ -53,15 +53,8 @@ var (
 	ErrEmptyImage = errors.New("vision: empty image")
 )
 
-type imageError struct {
-	*mp.ValidationError
-	kind error
-}
-
-func (e *imageError) Unwrap() []error { return []error{e.ValidationError, e.kind} }
-
 func refuse(op string, kind error, reason string) error {
-	return &imageError{ValidationError: &mp.ValidationError{Op: op, Field: "img", Reason: reason}, kind: kind}
+	return &mp.ValidationError{Op: op, Field: "img", Reason: reason, Kind: kind}
 }
 
 func invalid(op, field, reason string) error {
