@@ -445,15 +445,10 @@ func (s *Sim) handleAuthorizerToken(c *call, st *componentState) {
 // handleAuthorizerInfo serves 获取授权帐号详情 POST /cgi-bin/component/api_get_authorizer_info.
 func (s *Sim) handleAuthorizerInfo(c *call, st *componentState) {
 	var req componentReq
-	if !c.decodeComponent(st, &req) {
+	if !s.lockAuthorizer(c, st, &req) {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		c.fail(code)
-		return
-	}
 	c.json(map[string]any{
 		"authorizer_info": map[string]any{
 			"nick_name": "wxkit 模拟公众号", "head_img": s.URL + "/sim/avatar/account",
@@ -476,18 +471,28 @@ func validOption(name, value string) bool {
 	return false
 }
 
+// lockAuthorizer decodes req and checks its authorizer_appid, answering
+// the error itself. When it reports true s.mu is held: the caller unlocks.
+func (s *Sim) lockAuthorizer(c *call, st *componentState, req *componentReq) bool {
+	if !c.decodeComponent(st, req) {
+		return false
+	}
+	s.mu.Lock()
+	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
+		s.mu.Unlock()
+		c.fail(code)
+		return false
+	}
+	return true
+}
+
 // handleGetAuthorizerOption serves 获取授权方选项信息 POST /cgi-bin/component/api_get_authorizer_option.
 func (s *Sim) handleGetAuthorizerOption(c *call, st *componentState) {
 	var req componentReq
-	if !c.decodeComponent(st, &req) {
+	if !s.lockAuthorizer(c, st, &req) {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		c.fail(code)
-		return
-	}
 	if !validOption(req.OptionName, "") {
 		c.fail(40097)
 		return
@@ -498,15 +503,10 @@ func (s *Sim) handleGetAuthorizerOption(c *call, st *componentState) {
 // handleSetAuthorizerOption serves 设置授权方选项信息 POST /cgi-bin/component/api_set_authorizer_option.
 func (s *Sim) handleSetAuthorizerOption(c *call, st *componentState) {
 	var req componentReq
-	if !c.decodeComponent(st, &req) {
+	if !s.lockAuthorizer(c, st, &req) {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		c.fail(code)
-		return
-	}
 	if req.OptionValue == "" || !validOption(req.OptionName, req.OptionValue) {
 		c.fail(40097)
 		return

@@ -251,11 +251,8 @@ func (s *Sim) handleOneTimeSend(c *call) {
 		c.fail(45002)
 		return
 	}
-	s.mu.Lock()
-	u, ok := s.users[req.ToUser]
+	u, ok := s.lockUser(c, req.ToUser)
 	if !ok {
-		s.mu.Unlock()
-		c.fail(40003)
 		return
 	}
 	if req.TemplateID != DefaultOneTimeTemplateID {

@@ -241,13 +241,11 @@ func (s *Sim) handleBizSend(c *call) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[req.ToUser]
+	u, ok := s.lockUser(c, req.ToUser)
 	if !ok {
-		c.fail(40003)
 		return
 	}
+	defer s.mu.Unlock()
 	st := s.subLocked()
 	t := st.template(req.TemplateID)
 	if t == nil {

@@ -103,11 +103,8 @@ func (s *Sim) handleTemplateSend(c *call) {
 		c.fail(40037)
 		return
 	}
-	s.mu.Lock()
-	u, ok := s.users[req.ToUser]
+	u, ok := s.lockUser(c, req.ToUser)
 	if !ok {
-		s.mu.Unlock()
-		c.fail(40003)
 		return
 	}
 	i := slices.IndexFunc(s.templates, func(t *tmplMsg) bool { return t.ID == req.TemplateID })
