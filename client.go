@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/wxkit/mp/internal/httpx"
 	"github.com/wxkit/mp/token"
 )
 
@@ -92,17 +92,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 // call as a whole is bounded by the caller's context. WeChat's API hosts do
 // not redirect, so the redirect machinery of http.Client is not needed
 // (a 3xx answer is an *HTTPError).
-var defaultHTTPClient HTTPDoer = transportDoer{&http.Transport{
-	Proxy:                 http.ProxyFromEnvironment,
-	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-	ForceAttemptHTTP2:     true,
-	MaxIdleConns:          100,
-	MaxIdleConnsPerHost:   16,
-	IdleConnTimeout:       90 * time.Second,
-	TLSHandshakeTimeout:   10 * time.Second,
-	ResponseHeaderTimeout: 30 * time.Second,
-	ExpectContinueTimeout: time.Second,
-}}
+var defaultHTTPClient HTTPDoer = transportDoer{httpx.NewTransport()}
 
 // transportDoer sends a request with one round trip.
 type transportDoer struct{ rt http.RoundTripper }

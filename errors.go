@@ -194,6 +194,9 @@ type ValidationError struct {
 	Op     string // the operation, e.g. "menu.Create"
 	Field  string // the offending field, e.g. "button[3].name"
 	Reason string
+	// Kind, when set, is a family's sentinel for the kind of refusal
+	// (media.ErrTooLarge, ...): errors.Is matches it. It is not shown.
+	Kind error
 }
 
 func (e *ValidationError) Error() string {
@@ -202,3 +205,6 @@ func (e *ValidationError) Error() string {
 	}
 	return "mp: " + e.Op + ": " + e.Field + ": " + e.Reason
 }
+
+// Unwrap returns Kind.
+func (e *ValidationError) Unwrap() error { return e.Kind }

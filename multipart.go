@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"strings"
+	"sync/atomic"
 )
 
 // Multipart is a multipart/form-data body that is streamed: file contents
@@ -162,4 +163,101 @@ func (f *formBody) rewind() error {
 		}
 	}
 	return nil
+}
+
+// Upload is one file prepared for a streamed, size-limited upload by
+// [PrepareUpload]: its size is found before sending when it can be, and a
+// reader of unknown size is counted so it never sends more than the limit.
+type Upload struct {
+	// File is the part to put in [Multipart.Files]; its Size is set when
+	// Known.
+	File FormFile
+	// Size is the byte count the reader will yield, when Known.
+	Size int64
+	// Known reports that Size is the declared size, Len() or what Seek found.
+	Known bool
+	lr    *limitReader
+}
+
+// PrepareUpload measures r (the declared size when positive, else Seek,
+// else Len()) and returns the part to send as field/name. When limit > 0
+// and r cannot be rewound, its bytes are counted while they are sent and
+// the upload is stopped after limit bytes ([Upload.Exceeded] then reports
+// it). A non-nil error is the failure of a Seek used for sizing.
+func PrepareUpload(field, name, contentType string, r io.Reader, declared, limit int64) (*Upload, error) {
+	size, known, seekable, err := measureReader(r, declared)
+	if err != nil {
+		return nil, err
+	}
+	u := &Upload{Size: size, Known: known}
+	body := r
+	if limit > 0 && !seekable {
+		u.lr = &limitReader{r: r, limit: limit}
+		body = u.lr
+	}
+	u.File = FormFile{Field: field, FileName: name, ContentType: contentType, Reader: body}
+	if known {
+		u.File.Size = size
+	}
+	return u, nil
+}
+
+// Exceeded reports that the reader yielded more than the limit, so the
+// upload was stopped. Check it after the request, before its error.
+func (u *Upload) Exceeded() bool { return u != nil && u.lr != nil && u.lr.exceeded.Load() }
+
+// measureReader finds the size of r: the declared size, else Len(), else
+// Seek. seekable reports that r can be rewound (so the upload can be
+// retried and needs no counting wrapper).
+func measureReader(r io.Reader, declared int64) (size int64, known, seekable bool, err error) {
+	if sk, ok := r.(io.Seeker); ok {
+		if cur, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			seekable = true
+			if declared == 0 {
+				end, err := sk.Seek(0, io.SeekEnd)
+				if err == nil {
+					_, err = sk.Seek(cur, io.SeekStart)
+				}
+				if err != nil {
+					return 0, false, false, err
+				}
+				return end - cur, true, true, nil
+			}
+		}
+	}
+	if declared > 0 {
+		return declared, true, seekable, nil
+	}
+	if l, ok := r.(interface{ Len() int }); ok {
+		return int64(l.Len()), true, false, nil
+	}
+	return 0, false, false, nil
+}
+
+// errUploadTooLarge stops a counted upload that passed its limit.
+var errUploadTooLarge = errors.New("mp: upload exceeds its size limit")
+
+// limitReader passes at most limit bytes through and then fails, so a file
+// of unknown size never sends more than the limit.
+type limitReader struct {
+	r        io.Reader
+	limit    int64
+	n        int64
+	exceeded atomic.Bool // read after the request by another goroutine
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.exceeded.Load() {
+		return 0, errUploadTooLarge
+	}
+	if room := l.limit - l.n + 1; int64(len(p)) > room {
+		p = p[:room]
+	}
+	k, err := l.r.Read(p)
+	l.n += int64(k)
+	if l.n > l.limit {
+		l.exceeded.Store(true)
+		return k - int(l.n-l.limit), errUploadTooLarge
+	}
+	return k, err
 }

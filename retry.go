@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"time"
+
+	"github.com/wxkit/mp/internal/ctxtime"
 )
 
 // RetryPolicy says how transient failures (errcode -1 system busy, HTTP 5xx
@@ -54,14 +56,7 @@ func (p RetryPolicy) wait(ctx context.Context, n int) error {
 	if p.Sleep != nil {
 		return p.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return ctxtime.Sleep(ctx, d)
 }
 
 // transportRetryable reports whether a transport error may be retried: any

@@ -161,19 +161,11 @@ func WithPushTimestampWindow(d time.Duration) Option {
 // Platform is one third-party platform. It is safe for concurrent use;
 // create one per component AppID and share it.
 type Platform struct {
-	cfg        Config
-	api        *mp.Client
-	env        *crypto.Envelope
-	tickets    TicketStore
-	refresh    RefreshTokenStore
-	store      token.Store
-	tokenOpts  []token.Option
-	clientOpts []mp.Option
-	logger     *slog.Logger
-	onEvent    func(context.Context, *Push) error
-	jitter     time.Duration
-	window     time.Duration
-	compToken  *token.Source
+	settings  // the options, defaults filled in
+	cfg       Config
+	api       *mp.Client
+	env       *crypto.Envelope
+	compToken *token.Source
 
 	mu      sync.Mutex
 	clients map[string]*mp.Client
@@ -212,11 +204,7 @@ func New(cfg Config, opts ...Option) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{
-		cfg: cfg, api: api, tickets: s.tickets, refresh: s.refresh, store: s.store,
-		tokenOpts: s.tokenOpts, clientOpts: s.clientOpts, logger: s.logger, onEvent: s.onEvent,
-		jitter: s.jitter, window: s.window, clients: map[string]*mp.Client{}, seenPushes: map[string]time.Time{},
-	}
+	p := &Platform{settings: s, cfg: cfg, api: api, clients: map[string]*mp.Client{}, seenPushes: map[string]time.Time{}}
 	if cfg.Token != "" && cfg.EncodingAESKey != "" {
 		if p.env, err = crypto.NewEnvelope(cfg.Token, cfg.EncodingAESKey, cfg.AppID); err != nil {
 			return nil, fmt.Errorf("component: %w", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/wxkit/mp"
+	"github.com/wxkit/mp/internal/ctxtime"
 )
 
 // Service is 素材管理 (temporary media and permanent material), 草稿箱
@@ -36,7 +37,7 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 
 // New returns the media, draft and publishing API on c.
 func New(c *mp.Client, opts ...Option) *Service {
-	s := &Service{c: c, sleep: sleepCtx}
+	s := &Service{c: c, sleep: ctxtime.Sleep}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
@@ -60,17 +61,6 @@ func (s *Service) do(ctx context.Context, r *mp.Request, out any) error {
 		return err
 	}
 	return s.c.Do(ctx, r, out)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // MediaType is a kind of media file (媒体文件类型) or material (素材的类型).

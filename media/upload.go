@@ -9,7 +9,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/wxkit/mp"
 )
@@ -49,16 +48,8 @@ var (
 	ErrEmptyFile         = errors.New("media: empty file")
 )
 
-// fileError is a *mp.ValidationError that also matches one of the sentinels.
-type fileError struct {
-	*mp.ValidationError
-	kind error
-}
-
-func (e *fileError) Unwrap() []error { return []error{e.ValidationError, e.kind} }
-
 func refuse(op string, kind error, reason string) error {
-	return &fileError{ValidationError: &mp.ValidationError{Op: op, Field: "media", Reason: reason}, kind: kind}
+	return &mp.ValidationError{Op: op, Field: "media", Reason: reason, Kind: kind}
 }
 
 // rule is the limit of one kind of upload: its size cap (0: none) and its
@@ -134,34 +125,6 @@ func humanSize(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// measure finds the size of f: the declared Size, else Len(), else Seek.
-// seekable reports that the reader can be rewound (so the upload can be
-// retried and needs no counting wrapper).
-func measure(f File) (size int64, known, seekable bool, err error) {
-	if sk, ok := f.Reader.(io.Seeker); ok {
-		if cur, err := sk.Seek(0, io.SeekCurrent); err == nil {
-			seekable = true
-			if f.Size == 0 {
-				end, err := sk.Seek(0, io.SeekEnd)
-				if err == nil {
-					_, err = sk.Seek(cur, io.SeekStart)
-				}
-				if err != nil {
-					return 0, false, false, err
-				}
-				return end - cur, true, true, nil
-			}
-		}
-	}
-	if f.Size > 0 {
-		return f.Size, true, seekable, nil
-	}
-	if l, ok := f.Reader.(interface{ Len() int }); ok {
-		return int64(l.Len()), true, false, nil
-	}
-	return 0, false, false, nil
-}
-
 // upload validates f against r and sends it as the multipart field "media"
 // (plus fields) to path, decoding the answer into out.
 func (s *Service) upload(ctx context.Context, op, apiPath string, q url.Values, fields []mp.FormField, f File, r rule, out any) error {
@@ -182,61 +145,24 @@ func (s *Service) upload(ctx context.Context, op, apiPath string, q url.Values, 
 	if r.exts != nil && !slices.Contains(r.exts, ext) {
 		return refuse(op, ErrUnsupportedFormat, fmt.Sprintf("%q: a %s must be one of %s", name, r.what, strings.Join(r.exts, ", ")))
 	}
-	size, known, seekable, err := measure(f)
+	up, err := mp.PrepareUpload("media", name, contentType(ext), f.Reader, f.Size, r.max)
 	if err != nil {
 		return fmt.Errorf("mp: %s: sizing %q: %w", op, name, err)
 	}
-	if known && size == 0 {
+	if up.Known && up.Size == 0 {
 		return refuse(op, ErrEmptyFile, fmt.Sprintf("%q is empty", name))
 	}
-	if known && r.max > 0 && size > r.max {
-		return refuse(op, ErrTooLarge, fmt.Sprintf("%q is %d bytes, over the %s limit of %s", name, size, r.what, humanSize(r.max)))
-	}
-	body := f.Reader
-	var lr *limitReader
-	if r.max > 0 && !seekable {
-		// The size is unknown or only declared: count what is read and
-		// stop the upload at the limit.
-		lr = &limitReader{r: f.Reader, limit: r.max}
-		body = lr
-	}
-	file := mp.FormFile{Field: "media", FileName: name, ContentType: contentType(ext), Reader: body}
-	if known {
-		file.Size = size
+	if up.Known && r.max > 0 && up.Size > r.max {
+		return refuse(op, ErrTooLarge, fmt.Sprintf("%q is %d bytes, over the %s limit of %s", name, up.Size, r.what, humanSize(r.max)))
 	}
 	err = s.c.Do(ctx, &mp.Request{
 		Method: "POST",
 		Path:   apiPath,
 		Query:  q,
-		Form:   &mp.Multipart{Fields: fields, Files: []mp.FormFile{file}},
+		Form:   &mp.Multipart{Fields: fields, Files: []mp.FormFile{up.File}},
 	}, out)
-	if lr != nil && lr.exceeded.Load() {
+	if up.Exceeded() {
 		return refuse(op, ErrTooLarge, fmt.Sprintf("%q yielded more than the %s limit of %s; the upload was stopped", name, r.what, humanSize(r.max)))
 	}
 	return err
-}
-
-// limitReader passes at most limit bytes through and then fails, so a file
-// of unknown size never sends more than the limit.
-type limitReader struct {
-	r        io.Reader
-	limit    int64
-	n        int64
-	exceeded atomic.Bool // read after the request by another goroutine
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.exceeded.Load() {
-		return 0, ErrTooLarge
-	}
-	if room := l.limit - l.n + 1; int64(len(p)) > room {
-		p = p[:room]
-	}
-	k, err := l.r.Read(p)
-	l.n += int64(k)
-	if l.n > l.limit {
-		l.exceeded.Store(true)
-		return k - int(l.n-l.limit), ErrTooLarge
-	}
-	return k, err
 }

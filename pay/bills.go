@@ -70,20 +70,7 @@ func (c *Client) TradeBill(ctx context.Context, req *TradeBillRequest) (*Bill, e
 	if req == nil {
 		return nil, &ArgumentError{Name: "req", Reason: "nil request"}
 	}
-	if err := checkBillDate(req.BillDate); err != nil {
-		return nil, err
-	}
-	if err := checkTarType(req.TarType); err != nil {
-		return nil, err
-	}
-	q := url.Values{"bill_date": {req.BillDate}}
-	if req.BillType != "" {
-		q.Set("bill_type", req.BillType)
-	}
-	if req.TarType != "" {
-		q.Set("tar_type", req.TarType)
-	}
-	return c.applyBill(ctx, "/v3/bill/tradebill", q, req.TarType)
+	return c.applyBill(ctx, "/v3/bill/tradebill", req.BillDate, req.TarType, "bill_type", req.BillType)
 }
 
 // FundFlowBill calls 申请资金账单 (GET /v3/bill/fundflowbill?bill_date=&account_type=&tar_type=).
@@ -91,23 +78,26 @@ func (c *Client) FundFlowBill(ctx context.Context, req *FundFlowBillRequest) (*B
 	if req == nil {
 		return nil, &ArgumentError{Name: "req", Reason: "nil request"}
 	}
-	if err := checkBillDate(req.BillDate); err != nil {
-		return nil, err
-	}
-	if err := checkTarType(req.TarType); err != nil {
-		return nil, err
-	}
-	q := url.Values{"bill_date": {req.BillDate}}
-	if req.AccountType != "" {
-		q.Set("account_type", req.AccountType)
-	}
-	if req.TarType != "" {
-		q.Set("tar_type", req.TarType)
-	}
-	return c.applyBill(ctx, "/v3/bill/fundflowbill", q, req.TarType)
+	return c.applyBill(ctx, "/v3/bill/fundflowbill", req.BillDate, req.TarType, "account_type", req.AccountType)
 }
 
-func (c *Client) applyBill(ctx context.Context, path string, q url.Values, tarType string) (*Bill, error) {
+// applyBill checks a bill request's date and tar_type and sends it to path
+// with the query bill_date, key=value when value is set, and tar_type when
+// set.
+func (c *Client) applyBill(ctx context.Context, path, date, tarType, key, value string) (*Bill, error) {
+	if err := checkBillDate(date); err != nil {
+		return nil, err
+	}
+	if err := checkTarType(tarType); err != nil {
+		return nil, err
+	}
+	q := url.Values{"bill_date": {date}}
+	if value != "" {
+		q.Set(key, value)
+	}
+	if tarType != "" {
+		q.Set("tar_type", tarType)
+	}
 	var out Bill
 	if _, err := c.do(ctx, &apiRequest{method: http.MethodGet, path: path, query: q}, &out); err != nil {
 		return nil, err

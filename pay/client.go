@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -20,6 +19,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/wxkit/mp/internal/httpx"
 	"github.com/wxkit/mp/internal/version"
 )
 
@@ -254,17 +254,7 @@ func WithCertMinInterval(d time.Duration) Option {
 // defaultHTTPClient sends straight through a transport that bounds each
 // stage, instead of an http.Client whose Timeout costs about ten
 // allocations per request. WeChat Pay does not redirect.
-var defaultHTTPClient HTTPDoer = transportDoer{&http.Transport{
-	Proxy:                 http.ProxyFromEnvironment,
-	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-	ForceAttemptHTTP2:     true,
-	MaxIdleConns:          100,
-	MaxIdleConnsPerHost:   16,
-	IdleConnTimeout:       90 * time.Second,
-	TLSHandshakeTimeout:   10 * time.Second,
-	ResponseHeaderTimeout: 30 * time.Second,
-	ExpectContinueTimeout: time.Second,
-}}
+var defaultHTTPClient HTTPDoer = transportDoer{httpx.NewTransport()}
 
 // transportDoer sends a request with one round trip.
 type transportDoer struct{ rt http.RoundTripper }

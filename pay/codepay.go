@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/wxkit/mp/internal/ctxtime"
 )
 
 // CodeUserPaying is the code of the 202 answer of 付款码支付 when the user
@@ -197,17 +199,6 @@ type CodepayWait struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
 // reverseTimeout bounds the reversal CodepayAndWait makes after ctx ended.
 const reverseTimeout = 15 * time.Second
 
@@ -233,7 +224,7 @@ func (c *Client) CodepayAndWait(ctx context.Context, req *CodepayRequest, w *Cod
 		cfg.Polls = 6
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepCtx
+		cfg.Sleep = ctxtime.Sleep
 	}
 	r, err := c.prepareCodepay(req)
 	if err != nil {

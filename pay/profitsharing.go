@@ -411,17 +411,7 @@ func (c *Client) ProfitSharingBill(ctx context.Context, req *ProfitSharingBillRe
 	if req == nil {
 		return nil, &ArgumentError{Name: "req", Reason: "nil request"}
 	}
-	if err := checkBillDate(req.BillDate); err != nil {
-		return nil, err
-	}
-	if err := checkTarType(req.TarType); err != nil {
-		return nil, err
-	}
-	q := url.Values{"bill_date": {req.BillDate}}
-	if req.TarType != "" {
-		q.Set("tar_type", req.TarType)
-	}
-	return c.applyBill(ctx, "/v3/profitsharing/bills", q, req.TarType)
+	return c.applyBill(ctx, "/v3/profitsharing/bills", req.BillDate, req.TarType, "", "")
 }
 
 // ProfitSharingNotifyReceiver is the receiver of a profit-sharing notification.

@@ -563,14 +563,7 @@ func (s *Sim) handleClearQuota(c *call) {
 		c.fail(40013)
 		return
 	}
-	if code := s.useQuotaReset(c.now); code != 0 {
-		c.fail(code)
-		return
-	}
-	s.mu.Lock()
-	clear(s.quota)
-	s.mu.Unlock()
-	c.ok()
+	s.resetQuota(c)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

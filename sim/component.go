@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -91,18 +92,10 @@ func init() {
 }
 
 func newComponentState(o ComponentOptions) (*componentState, error) {
-	if o.AppID == "" {
-		o.AppID = DefaultComponentAppID
-	}
-	if o.AppSecret == "" {
-		o.AppSecret = DefaultComponentAppSecret
-	}
-	if o.Token == "" {
-		o.Token = DefaultComponentToken
-	}
-	if o.EncodingAESKey == "" {
-		o.EncodingAESKey = DefaultComponentEncodingAESKey
-	}
+	o.AppID = cmp.Or(o.AppID, DefaultComponentAppID)
+	o.AppSecret = cmp.Or(o.AppSecret, DefaultComponentAppSecret)
+	o.Token = cmp.Or(o.Token, DefaultComponentToken)
+	o.EncodingAESKey = cmp.Or(o.EncodingAESKey, DefaultComponentEncodingAESKey)
 	env, err := crypto.NewEnvelope(o.Token, o.EncodingAESKey, o.AppID)
 	if err != nil {
 		return nil, fmt.Errorf("sim: invalid component options: %w", err)
@@ -453,15 +446,10 @@ func (s *Sim) handleAuthorizerToken(c *call, st *componentState) {
 // handleAuthorizerInfo serves 获取授权帐号详情 POST /cgi-bin/component/api_get_authorizer_info.
 func (s *Sim) handleAuthorizerInfo(c *call, st *componentState) {
 	var req componentReq
-	if !c.decodeComponent(st, &req) {
+	if !s.lockAuthorizer(c, st, &req) {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		c.fail(code)
-		return
-	}
 	c.json(map[string]any{
 		"authorizer_info": map[string]any{
 			"nick_name": "wxkit 模拟公众号", "head_img": s.URL + "/sim/avatar/account",
@@ -484,18 +472,28 @@ func validOption(name, value string) bool {
 	return false
 }
 
+// lockAuthorizer decodes req and checks its authorizer_appid, answering
+// the error itself. When it reports true s.mu is held: the caller unlocks.
+func (s *Sim) lockAuthorizer(c *call, st *componentState, req *componentReq) bool {
+	if !c.decodeComponent(st, req) {
+		return false
+	}
+	s.mu.Lock()
+	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
+		s.mu.Unlock()
+		c.fail(code)
+		return false
+	}
+	return true
+}
+
 // handleGetAuthorizerOption serves 获取授权方选项信息 POST /cgi-bin/component/api_get_authorizer_option.
 func (s *Sim) handleGetAuthorizerOption(c *call, st *componentState) {
 	var req componentReq
-	if !c.decodeComponent(st, &req) {
+	if !s.lockAuthorizer(c, st, &req) {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		c.fail(code)
-		return
-	}
 	if !validOption(req.OptionName, "") {
 		c.fail(40097)
 		return
@@ -506,15 +504,10 @@ func (s *Sim) handleGetAuthorizerOption(c *call, st *componentState) {
 // handleSetAuthorizerOption serves 设置授权方选项信息 POST /cgi-bin/component/api_set_authorizer_option.
 func (s *Sim) handleSetAuthorizerOption(c *call, st *componentState) {
 	var req componentReq
-	if !c.decodeComponent(st, &req) {
+	if !s.lockAuthorizer(c, st, &req) {
 		return
 	}
-	s.mu.Lock()
 	defer s.mu.Unlock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		c.fail(code)
-		return
-	}
 	if req.OptionValue == "" || !validOption(req.OptionName, req.OptionValue) {
 		c.fail(40097)
 		return
@@ -549,8 +542,8 @@ func (s *Sim) handleAuthorizerList(c *call, st *componentState) {
 
 // checkComponentOAuth validates the component part of the web-authorization
 // calls made on behalf of the account: appid, component_appid and
-// component_access_token. It answers the error itself.
-func (s *Sim) checkComponentOAuth(c *call) bool {
+// component_access_token, then grant_type. It answers the error itself.
+func (s *Sim) checkComponentOAuth(c *call, grantType string) bool {
 	s.mu.Lock()
 	st := s.comp()
 	exp, ok := st.tokens[c.query("component_access_token")]
@@ -573,6 +566,8 @@ func (s *Sim) checkComponentOAuth(c *call) bool {
 		code = 42001
 	case !authorized:
 		code = 61003
+	case c.query("grant_type") != grantType:
+		code = 40002
 	}
 	if code != 0 {
 		c.fail(code)
@@ -585,11 +580,7 @@ func (s *Sim) checkComponentOAuth(c *call) bool {
 // (代公众号 通过code换取access_token): codes come from the ordinary
 // authorization page and are single-use.
 func (s *Sim) handleComponentSnsAccessToken(c *call) {
-	if !s.checkComponentOAuth(c) {
-		return
-	}
-	if c.query("grant_type") != "authorization_code" {
-		c.fail(40002)
+	if !s.checkComponentOAuth(c, "authorization_code") {
 		return
 	}
 	s.mu.Lock()
@@ -606,40 +597,16 @@ func (s *Sim) handleComponentSnsAccessToken(c *call) {
 		c.fail(40163)
 		return
 	}
-	oc.used = true
-	t := &snsToken{token: randText(96), refresh: randText(96), openid: oc.openid, scope: oc.scope,
-		expires: c.now.Add(OAuthTokenTTL), refreshExpires: c.now.Add(OAuthRefreshTokenTTL)}
-	s.snsTokens[t.token] = t
-	s.snsRefresh[t.refresh] = t
-	c.json(s.snsTokenJSON(t, ""))
+	c.json(s.snsTokenJSON(s.redeemOAuthCodeLocked(c, oc), ""))
 }
 
 // handleComponentSnsRefresh serves GET /sns/oauth2/component/refresh_token
 // (代公众号 刷新access_token).
 func (s *Sim) handleComponentSnsRefresh(c *call) {
-	if !s.checkComponentOAuth(c) {
+	if !s.checkComponentOAuth(c, "refresh_token") {
 		return
 	}
-	if c.query("grant_type") != "refresh_token" {
-		c.fail(40002)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, ok := s.snsRefresh[c.query("refresh_token")]
-	if !ok {
-		c.fail(40030)
-		return
-	}
-	if !c.now.Before(old.refreshExpires) {
-		c.fail(42002)
-		return
-	}
-	delete(s.snsTokens, old.token)
-	old.token = randText(96)
-	old.expires = c.now.Add(OAuthTokenTTL)
-	s.snsTokens[old.token] = old
-	c.json(s.snsTokenJSON(old, ""))
+	s.refreshSnsToken(c)
 }
 
 // ErrNotHosted is returned by SendTextViaComponent when the account has not

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -187,27 +186,34 @@ func windowOpenLocked(u *userState, now time.Time) bool {
 	return u.subscribed && !u.lastActive.IsZero() && now.Sub(u.lastActive) <= CustomerServiceWindow
 }
 
+// lockUser locks s.mu and returns the user openid; for an unknown user it
+// answers 40003 and unlocks. When it reports true the caller unlocks.
+func (s *Sim) lockUser(c *call, openid string) (*userState, bool) {
+	s.mu.Lock()
+	u, ok := s.users[openid]
+	if !ok {
+		s.mu.Unlock()
+		c.fail(40003)
+		return nil, false
+	}
+	return u, true
+}
+
 // handleCustomSend serves POST /cgi-bin/message/custom/send (客服接口-发消息)
 // for every documented msgtype. The follower must follow and have
 // interacted (sent a message, followed, scanned a QR code, clicked a click
 // button) within 48 hours, else 45015.
 func (s *Sim) handleCustomSend(c *call) {
-	raw, ok := c.body()
-	if !ok {
-		return
-	}
 	var req customReq
-	if err := json.Unmarshal(raw, &req); err != nil {
-		c.fail(47001)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[req.ToUser]
+	raw, ok := c.decodeBody(&req)
 	if !ok {
-		c.fail(40003)
 		return
 	}
+	u, ok := s.lockUser(c, req.ToUser)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
 	d, code := s.checkCustomLocked(&req)
 	if code != 0 {
 		c.fail(code)
@@ -246,13 +252,11 @@ func (s *Sim) handleCustomTyping(c *call) {
 		c.fail(40097)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[req.ToUser]
+	u, ok := s.lockUser(c, req.ToUser)
 	if !ok {
-		c.fail(40003)
 		return
 	}
+	defer s.mu.Unlock()
 	if !windowOpenLocked(u, c.now) {
 		c.fail(45015)
 		return

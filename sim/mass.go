@@ -267,13 +267,11 @@ func (s *Sim) handleMassPreview(c *call) {
 		c.fail(47001)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[to]
+	u, ok := s.lockUser(c, to)
 	if !ok {
-		c.fail(40003)
 		return
 	}
+	defer s.mu.Unlock()
 	d, code := s.massContentLocked(&req)
 	if code != 0 {
 		c.fail(code)

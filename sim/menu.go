@@ -249,6 +249,20 @@ func (c *call) body() ([]byte, bool) {
 	return raw, true
 }
 
+// decodeBody reads the JSON body into v like decode (44002 empty, 47001
+// malformed or mistyped) and returns it as sent, for the inbox.
+func (c *call) decodeBody(v any) (json.RawMessage, bool) {
+	raw, ok := c.body()
+	if !ok {
+		return nil, false
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		c.fail(47001)
+		return nil, false
+	}
+	return raw, true
+}
+
 // handleMenuCreate serves POST /cgi-bin/menu/create (创建自定义菜单).
 func (s *Sim) handleMenuCreate(c *call) {
 	body, ok := c.body()

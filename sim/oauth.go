@@ -200,25 +200,11 @@ func (s *Sim) handleAuthorize(c *call) {
 		c.page(http.StatusBadRequest, pageData{Title: "微信授权 / WeChat authorization", Error: aerr.Reason, Code: aerr.Code})
 		return
 	}
-	openid := q.Get("sim_openid")
-	if openid != "" {
-		http.SetCookie(c.w, &http.Cookie{Name: FollowerCookie, Value: openid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	} else if ck, err := c.r.Cookie(FollowerCookie); err == nil {
-		openid = ck.Value
-	}
+	openid := c.pageFollower(q)
 	s.mu.Lock()
 	u, ok := s.users[openid]
 	if !ok {
-		var users []pageUser
-		for _, id := range s.order {
-			uu := s.users[id]
-			qq := url.Values{}
-			for k, v := range q {
-				qq[k] = v
-			}
-			qq.Set("sim_openid", id)
-			users = append(users, pageUser{OpenID: id, Name: uu.name, Link: c.r.URL.Path + "?" + qq.Encode()})
-		}
+		users := s.pageUsersLocked(c, q)
 		s.mu.Unlock()
 		d := pageData{Title: "选择用户 / Pick a user", Users: users}
 		if len(users) == 0 {
@@ -237,6 +223,33 @@ func (s *Sim) handleAuthorize(c *call) {
 	s.mu.Unlock()
 	c.page(http.StatusOK, pageData{Title: "微信授权 / WeChat authorization", Consent: true, Account: s.acct.OriginalID, Name: name,
 		AppID: p.appid, Redirect: p.redirect, Scope: p.scope, State: p.state, OpenID: openid, Login: login})
+}
+
+// pageFollower is the follower a simulated WeChat page acts for:
+// ?sim_openid= (remembered in FollowerCookie), else the cookie.
+func (c *call) pageFollower(q url.Values) string {
+	openid := q.Get("sim_openid")
+	if openid != "" {
+		http.SetCookie(c.w, &http.Cookie{Name: FollowerCookie, Value: openid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	} else if ck, err := c.r.Cookie(FollowerCookie); err == nil {
+		openid = ck.Value
+	}
+	return openid
+}
+
+// pageUsersLocked lists the simulated users, each with a link to this page
+// (query q) as that user, for the user picker. s.mu held.
+func (s *Sim) pageUsersLocked(c *call, q url.Values) []pageUser {
+	var users []pageUser
+	for _, id := range s.order {
+		qq := url.Values{}
+		for k, v := range q {
+			qq[k] = v
+		}
+		qq.Set("sim_openid", id)
+		users = append(users, pageUser{OpenID: id, Name: s.users[id].name, Link: c.r.URL.Path + "?" + qq.Encode()})
+	}
+	return users
 }
 
 // handleConsent serves the consent form of the authorization page.
@@ -307,11 +320,7 @@ func (s *Sim) handleSnsAccessToken(c *call) {
 		c.fail(40029)
 		return
 	}
-	oc.used = true
-	t := &snsToken{token: randText(96), refresh: randText(96), openid: oc.openid, scope: oc.scope,
-		expires: c.now.Add(OAuthTokenTTL), refreshExpires: c.now.Add(OAuthRefreshTokenTTL)}
-	s.snsTokens[t.token] = t
-	s.snsRefresh[t.refresh] = t
+	t := s.redeemOAuthCodeLocked(c, oc)
 	unionid := ""
 	if oc.scope != "snsapi_base" {
 		unionid = s.users[oc.openid].unionid
@@ -334,6 +343,13 @@ func (s *Sim) handleSnsRefresh(c *call) {
 		c.fail(40002)
 		return
 	}
+	s.refreshSnsToken(c)
+}
+
+// refreshSnsToken answers a refresh_token grant (plain or 代公众号) whose
+// caller is already checked: a new access_token, the refresh_token kept
+// (40030 unknown, 42002 expired).
+func (s *Sim) refreshSnsToken(c *call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old, ok := s.snsRefresh[c.query("refresh_token")]
@@ -350,6 +366,17 @@ func (s *Sim) handleSnsRefresh(c *call) {
 	old.expires = c.now.Add(OAuthTokenTTL)
 	s.snsTokens[old.token] = old
 	c.json(s.snsTokenJSON(old, ""))
+}
+
+// redeemOAuthCodeLocked spends the checked code oc and mints the web
+// access_token and refresh_token it grants. s.mu held.
+func (s *Sim) redeemOAuthCodeLocked(c *call, oc *oauthCode) *snsToken {
+	oc.used = true
+	t := &snsToken{token: randText(96), refresh: randText(96), openid: oc.openid, scope: oc.scope,
+		expires: c.now.Add(OAuthTokenTTL), refreshExpires: c.now.Add(OAuthRefreshTokenTTL)}
+	s.snsTokens[t.token] = t
+	s.snsRefresh[t.refresh] = t
+	return t
 }
 
 // snsCheckLocked validates a web access_token for openid. s.mu held.

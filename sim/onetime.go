@@ -175,24 +175,11 @@ func (s *Sim) handleOneTimePage(c *call) {
 		c.oneTimePage(http.StatusBadRequest, oneTimePageData{Error: p.errText})
 		return
 	}
-	openid := q.Get("sim_openid")
-	if openid != "" {
-		http.SetCookie(c.w, &http.Cookie{Name: FollowerCookie, Value: openid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	} else if ck, err := c.r.Cookie(FollowerCookie); err == nil {
-		openid = ck.Value
-	}
+	openid := c.pageFollower(q)
 	s.mu.Lock()
 	u, ok := s.users[openid]
 	if !ok {
-		var users []pageUser
-		for _, id := range s.order {
-			qq := url.Values{}
-			for k, v := range q {
-				qq[k] = v
-			}
-			qq.Set("sim_openid", id)
-			users = append(users, pageUser{OpenID: id, Name: s.users[id].name, Link: c.r.URL.Path + "?" + qq.Encode()})
-		}
+		users := s.pageUsersLocked(c, q)
 		s.mu.Unlock()
 		d := oneTimePageData{Users: users}
 		if len(users) == 0 {
@@ -236,10 +223,6 @@ func (s *Sim) handleOneTimeConsent(c *call) {
 // since the last message (one authorization, one message). The message
 // reaches the follower's inbox as a DeliveryOneTime.
 func (s *Sim) handleOneTimeSend(c *call) {
-	raw, ok := c.body()
-	if !ok {
-		return
-	}
 	var req struct {
 		ToUser      string          `json:"touser"`
 		TemplateID  string          `json:"template_id"`
@@ -254,8 +237,8 @@ func (s *Sim) handleOneTimeSend(c *call) {
 			} `json:"content"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &req); err != nil {
-		c.fail(47001)
+	raw, ok := c.decodeBody(&req)
+	if !ok {
 		return
 	}
 	sceneText := strings.Trim(string(req.Scene), `"`)
@@ -268,11 +251,8 @@ func (s *Sim) handleOneTimeSend(c *call) {
 		c.fail(45002)
 		return
 	}
-	s.mu.Lock()
-	u, ok := s.users[req.ToUser]
+	u, ok := s.lockUser(c, req.ToUser)
 	if !ok {
-		s.mu.Unlock()
-		c.fail(40003)
 		return
 	}
 	if req.TemplateID != DefaultOneTimeTemplateID {

@@ -132,9 +132,17 @@ func (s *Sim) handleCallbackCheck(c *call) {
 	c.json(out)
 }
 
-// cgiPath checks the cgi_path of quota/get and quota/clear: a path the
-// simulator serves (76021 otherwise), not a web-authorization one (76022).
-func (s *Sim) cgiPath(c *call, p string) (string, bool) {
+// cgiPath decodes and checks the cgi_path of quota/get and quota/clear: a
+// path the simulator serves (76021 otherwise), not a web-authorization one
+// (76022).
+func (s *Sim) cgiPath(c *call) (string, bool) {
+	var req struct {
+		CGIPath string `json:"cgi_path"`
+	}
+	if !c.decode(&req) {
+		return "", false
+	}
+	p := req.CGIPath
 	if strings.HasPrefix(p, "/sns/") {
 		c.fail(76022)
 		return "", false
@@ -150,13 +158,7 @@ func (s *Sim) cgiPath(c *call, p string) (string, bool) {
 // calls made today by the Clock's date. daily_limit is Options.DailyQuota,
 // 0 when no limit is configured.
 func (s *Sim) handleQuotaGet(c *call) {
-	var req struct {
-		CGIPath string `json:"cgi_path"`
-	}
-	if !c.decode(&req) {
-		return
-	}
-	p, ok := s.cgiPath(c, req.CGIPath)
+	p, ok := s.cgiPath(c)
 	if !ok {
 		return
 	}
@@ -173,13 +175,7 @@ func (s *Sim) handleQuotaGet(c *call) {
 
 // handleQuotaClear serves POST /cgi-bin/openapi/quota/clear (重置指定API调用次数).
 func (s *Sim) handleQuotaClear(c *call) {
-	var req struct {
-		CGIPath string `json:"cgi_path"`
-	}
-	if !c.decode(&req) {
-		return
-	}
-	p, ok := s.cgiPath(c, req.CGIPath)
+	p, ok := s.cgiPath(c)
 	if !ok {
 		return
 	}
@@ -208,6 +204,12 @@ func (s *Sim) handleClearQuotaV2(c *call) {
 		c.fail(40125)
 		return
 	}
+	s.resetQuota(c)
+}
+
+// resetQuota clears every API's count, itself limited by the monthly
+// allowance of resets (useQuotaReset).
+func (s *Sim) resetQuota(c *call) {
 	if code := s.useQuotaReset(c.now); code != 0 {
 		c.fail(code)
 		return

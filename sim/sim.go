@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -244,21 +245,11 @@ func NewHandler(opts Options) (*Sim, error) {
 		AppID: opts.AppID, AppSecret: opts.AppSecret, Token: opts.Token,
 		EncodingAESKey: opts.EncodingAESKey, OriginalID: opts.OriginalID,
 	}
-	if acct.AppID == "" {
-		acct.AppID = DefaultAppID
-	}
-	if acct.AppSecret == "" {
-		acct.AppSecret = DefaultAppSecret
-	}
-	if acct.Token == "" {
-		acct.Token = DefaultToken
-	}
-	if acct.EncodingAESKey == "" {
-		acct.EncodingAESKey = DefaultEncodingAESKey
-	}
-	if acct.OriginalID == "" {
-		acct.OriginalID = DefaultOriginalID
-	}
+	acct.AppID = cmp.Or(acct.AppID, DefaultAppID)
+	acct.AppSecret = cmp.Or(acct.AppSecret, DefaultAppSecret)
+	acct.Token = cmp.Or(acct.Token, DefaultToken)
+	acct.EncodingAESKey = cmp.Or(acct.EncodingAESKey, DefaultEncodingAESKey)
+	acct.OriginalID = cmp.Or(acct.OriginalID, DefaultOriginalID)
 	env, err := crypto.NewEnvelope(acct.Token, acct.EncodingAESKey, acct.AppID)
 	if err != nil {
 		return nil, fmt.Errorf("sim: invalid account options: %w", err)

@@ -225,10 +225,6 @@ var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_]+)\.DATA\s*\}\}`)
 // the follower must have accepted the template (43101), every placeholder
 // of the template needs a value within its type's length (47003).
 func (s *Sim) handleBizSend(c *call) {
-	raw, ok := c.body()
-	if !ok {
-		return
-	}
 	var req struct {
 		ToUser      string `json:"touser"`
 		TemplateID  string `json:"template_id"`
@@ -241,17 +237,15 @@ func (s *Sim) handleBizSend(c *call) {
 			Value string `json:"value"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &req); err != nil {
-		c.fail(47001)
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, ok := s.users[req.ToUser]
+	raw, ok := c.decodeBody(&req)
 	if !ok {
-		c.fail(40003)
 		return
 	}
+	u, ok := s.lockUser(c, req.ToUser)
+	if !ok {
+		return
+	}
+	defer s.mu.Unlock()
 	st := s.subLocked()
 	t := st.template(req.TemplateID)
 	if t == nil {

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,10 +81,6 @@ func render(content string, data map[string]string) string {
 // message goes to the inbox and a TEMPLATESENDJOBFINISH event (Status
 // success) is pushed to the callback afterwards.
 func (s *Sim) handleTemplateSend(c *call) {
-	raw, ok := c.body()
-	if !ok {
-		return
-	}
 	var req struct {
 		ToUser      string `json:"touser"`
 		TemplateID  string `json:"template_id"`
@@ -100,19 +95,16 @@ func (s *Sim) handleTemplateSend(c *call) {
 			Color string `json:"color"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &req); err != nil {
-		c.fail(47001)
+	raw, ok := c.decodeBody(&req)
+	if !ok {
 		return
 	}
 	if req.TemplateID == "" {
 		c.fail(40037)
 		return
 	}
-	s.mu.Lock()
-	u, ok := s.users[req.ToUser]
+	u, ok := s.lockUser(c, req.ToUser)
 	if !ok {
-		s.mu.Unlock()
-		c.fail(40003)
 		return
 	}
 	i := slices.IndexFunc(s.templates, func(t *tmplMsg) bool { return t.ID == req.TemplateID })

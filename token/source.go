@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wxkit/mp/internal/ctxtime"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -274,7 +275,7 @@ func (s *Source) refresh(ctx context.Context, rejected string) (*entry, error) {
 		// Another holder is refreshing: poll the store for its result.
 		deadline := time.Now().Add(s.lease)
 		for time.Now().Before(deadline) {
-			if err := sleep(ctx, s.poll); err != nil {
+			if err := ctxtime.Sleep(ctx, s.poll); err != nil {
 				return nil, err
 			}
 			t, ok, err := s.store.Load(ctx, s.key)
@@ -380,15 +381,4 @@ func (s *Source) fetch(ctx context.Context, rejected string) (Token, error) {
 		return Token{}, fmt.Errorf("%w (key %s)", ErrEmptyToken, s.key)
 	}
 	return t, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

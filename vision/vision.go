@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"sync/atomic"
 
 	"github.com/wxkit/mp"
 )
@@ -54,15 +53,8 @@ var (
 	ErrEmptyImage = errors.New("vision: empty image")
 )
 
-type imageError struct {
-	*mp.ValidationError
-	kind error
-}
-
-func (e *imageError) Unwrap() []error { return []error{e.ValidationError, e.kind} }
-
 func refuse(op string, kind error, reason string) error {
-	return &imageError{ValidationError: &mp.ValidationError{Op: op, Field: "img", Reason: reason}, kind: kind}
+	return &mp.ValidationError{Op: op, Field: "img", Reason: reason, Kind: kind}
 }
 
 func invalid(op, field, reason string) error {
@@ -111,34 +103,6 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
-// measure finds the size of img's reader: the declared Size, else Len(),
-// else Seek. seekable reports that the reader can be rewound (so the call
-// can be retried and needs no counting wrapper).
-func measure(img Image) (size int64, known, seekable bool, err error) {
-	if sk, ok := img.Reader.(io.Seeker); ok {
-		if cur, err := sk.Seek(0, io.SeekCurrent); err == nil {
-			seekable = true
-			if img.Size == 0 {
-				end, err := sk.Seek(0, io.SeekEnd)
-				if err == nil {
-					_, err = sk.Seek(cur, io.SeekStart)
-				}
-				if err != nil {
-					return 0, false, false, err
-				}
-				return end - cur, true, true, nil
-			}
-		}
-	}
-	if img.Size > 0 {
-		return img.Size, true, seekable, nil
-	}
-	if l, ok := img.Reader.(interface{ Len() int }); ok {
-		return int64(l.Len()), true, false, nil
-	}
-	return 0, false, false, nil
-}
-
 // call sends img to apiPath (with q and the form fields) and decodes the
 // answer into out.
 func (s *Service) call(ctx context.Context, op, apiPath string, q url.Values, fields []mp.FormField, img Image, out any) error {
@@ -170,57 +134,20 @@ func (s *Service) call(ctx context.Context, op, apiPath string, q url.Values, fi
 	if name == "" || name == "." || name == "/" {
 		name = "image.jpg"
 	}
-	size, known, seekable, err := measure(img)
+	up, err := mp.PrepareUpload("img", name, contentType(name), img.Reader, img.Size, MaxImageSize-1)
 	if err != nil {
 		return fmt.Errorf("mp: %s: sizing %q: %w", op, name, err)
 	}
-	if known && size == 0 {
+	if up.Known && up.Size == 0 {
 		return refuse(op, ErrEmptyImage, fmt.Sprintf("%q is empty", name))
 	}
-	if known && size >= MaxImageSize {
-		return refuse(op, ErrTooLarge, fmt.Sprintf("%q is %d bytes; images must be smaller than 2 MB", name, size))
+	if up.Known && up.Size >= MaxImageSize {
+		return refuse(op, ErrTooLarge, fmt.Sprintf("%q is %d bytes; images must be smaller than 2 MB", name, up.Size))
 	}
-	body := img.Reader
-	var lr *limitReader
-	if !seekable {
-		// The size is unknown or only declared: count what is read and
-		// stop at the limit.
-		lr = &limitReader{r: img.Reader, limit: MaxImageSize - 1}
-		body = lr
-	}
-	file := mp.FormFile{Field: "img", FileName: name, ContentType: contentType(name), Reader: body}
-	if known {
-		file.Size = size
-	}
-	req.Form = &mp.Multipart{Fields: fields, Files: []mp.FormFile{file}}
+	req.Form = &mp.Multipart{Fields: fields, Files: []mp.FormFile{up.File}}
 	err = s.c.Do(ctx, req, out)
-	if lr != nil && lr.exceeded.Load() {
+	if up.Exceeded() {
 		return refuse(op, ErrTooLarge, fmt.Sprintf("%q yielded 2 MB or more; the upload was stopped", name))
 	}
 	return err
-}
-
-// limitReader passes at most limit bytes through and then fails, so a
-// picture of unknown size never sends more than the limit.
-type limitReader struct {
-	r        io.Reader
-	limit    int64
-	n        int64
-	exceeded atomic.Bool // read after the request by another goroutine
-}
-
-func (l *limitReader) Read(p []byte) (int, error) {
-	if l.exceeded.Load() {
-		return 0, ErrTooLarge
-	}
-	if room := l.limit - l.n + 1; int64(len(p)) > room {
-		p = p[:room]
-	}
-	k, err := l.r.Read(p)
-	l.n += int64(k)
-	if l.n > l.limit {
-		l.exceeded.Store(true)
-		return k - int(l.n-l.limit), ErrTooLarge
-	}
-	return k, err
 }

@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/wxkit/mp/internal/ctxtime"
 )
 
 // DefaultBaseURL is the WeChat Pay v2 API host.
@@ -207,7 +209,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	o := options{
 		baseURL:      DefaultBaseURL,
 		now:          time.Now,
-		sleep:        sleepCtx,
+		sleep:        ctxtime.Sleep,
 		random:       rand.Reader,
 		pollInterval: 5 * time.Second,
 		pollBudget:   30 * time.Second,
@@ -303,17 +305,6 @@ func (c *Client) Sign(params map[string]string) (string, error) {
 // (see VerifySignature).
 func (c *Client) Verify(params map[string]string) error {
 	return VerifySignature(params, c.apiKey)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 const nonceAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // Error codes of 付款码支付 (v3).
@@ -78,17 +77,10 @@ type codepayRequest struct {
 }
 
 func (req *codepayRequest) validate(caller string) *APIError {
+	if e := checkOrderHead(req.AppID, 0, req.MchID, caller, req.Description); e != nil {
+		return e
+	}
 	switch {
-	case req.AppID == "":
-		return missing("/body/appid", "应用ID")
-	case req.MchID == "":
-		return missing("/body/mchid", "直连商户号")
-	case req.MchID != caller:
-		return paramErr("/body/mchid", "直连商户号", "与Authorization中的商户号不一致")
-	case req.Description == "":
-		return missing("/body/description", "商品描述")
-	case utf8.RuneCountInString(req.Description) > 127:
-		return paramErr("/body/description", "商品描述", "长度校验失败，不能超过127个字符")
 	case !validOutNo(req.OutTradeNo, 6, 32, "_-*"):
 		return paramErr("/body/out_trade_no", "商户订单号", "格式校验失败，要求6-32个字符，只能是数字、大小写字母_-*")
 	case req.Payer == nil || req.Payer.AuthCode == "":
@@ -196,13 +188,11 @@ func (p *Platform) reverseOrder(c *call) (int, any, *APIError) {
 	if e := decodeBody(c.body, &req); e != nil {
 		return 0, nil, e
 	}
-	switch {
-	case req.AppID == "":
+	if req.AppID == "" {
 		return 0, nil, missing("/body/appid", "应用ID")
-	case req.MchID == "":
-		return 0, nil, missing("/body/mchid", "直连商户号")
-	case req.MchID != c.m.MchID:
-		return 0, nil, paramErr("/body/mchid", "直连商户号", "与Authorization中的商户号不一致")
+	}
+	if e := checkMchID(req.MchID, c.m.MchID); e != nil {
+		return 0, nil, e
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

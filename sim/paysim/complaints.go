@@ -3,7 +3,9 @@ package paysim
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -235,20 +237,9 @@ func (p *Platform) listComplaints(c *call) (int, any, *APIError) {
 	case e.Before(b) || e.Sub(b) > 30*24*time.Hour:
 		return 0, nil, paramErr("/query/end_date", "结束日期", "查询时间跨度不能超过30天")
 	}
-	limit, offset := 10, 0
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 50 {
-			return 0, nil, paramErr("/query/limit", "分页大小", "取值范围1-50")
-		}
-		limit = n
-	}
-	if s := q.Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return 0, nil, invalid("/query/offset", "分页开始位置")
-		}
-		offset = n
+	limit, offset, perr := pageParams(q, 50)
+	if perr != nil {
+		return 0, nil, perr
 	}
 	if m := q.Get("complainted_mchid"); m != "" && m != c.m.MchID {
 		return 0, nil, apiErr(http.StatusForbidden, CodeNoAuth, "无权查询该商户的投诉单")
@@ -268,6 +259,27 @@ func (p *Platform) listComplaints(c *call) (int, any, *APIError) {
 		data = append(data, p.complaintView(all[i], p.base(c.r)))
 	}
 	return http.StatusOK, map[string]any{"data": data, "limit": limit, "offset": offset, "total_count": len(all)}, nil
+}
+
+// pageParams reads the limit (1..most, default 10) and offset (default 0)
+// of a paged complaint query.
+func pageParams(q url.Values, most int) (limit, offset int, e *APIError) {
+	limit = 10
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > most {
+			return 0, 0, paramErr("/query/limit", "分页大小", fmt.Sprintf("取值范围1-%d", most))
+		}
+		limit = n
+	}
+	if s := q.Get("offset"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return 0, 0, invalid("/query/offset", "分页开始位置")
+		}
+		offset = n
+	}
+	return limit, offset, nil
 }
 
 // findComplaint returns the complaint of the path for the caller. p.mu is held.
@@ -291,20 +303,9 @@ func (p *Platform) getComplaint(c *call) (int, any, *APIError) {
 
 func (p *Platform) complaintHistory(c *call) (int, any, *APIError) {
 	q := c.r.URL.Query()
-	limit, offset := 10, 0
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 300 {
-			return 0, nil, paramErr("/query/limit", "分页大小", "取值范围1-300")
-		}
-		limit = n
-	}
-	if s := q.Get("offset"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return 0, nil, invalid("/query/offset", "分页开始位置")
-		}
-		offset = n
+	limit, offset, e := pageParams(q, 300)
+	if e != nil {
+		return 0, nil, e
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -207,20 +207,44 @@ func validNotifyURL(s string) bool {
 	return u.RawQuery == "" && !strings.Contains(s, "?") // 不能携带参数
 }
 
-func (req *createOrderRequest) validate(kind, caller string) *APIError {
+// checkMchID checks the body's mchid: present, and the caller's.
+func checkMchID(mchid, caller string) *APIError {
 	switch {
-	case req.AppID == "":
-		return missing("/body/appid", "应用ID")
-	case len(req.AppID) > 32:
-		return invalid("/body/appid", "应用ID")
-	case req.MchID == "":
+	case mchid == "":
 		return missing("/body/mchid", "直连商户号")
-	case req.MchID != caller:
+	case mchid != caller:
 		return paramErr("/body/mchid", "直连商户号", "与Authorization中的商户号不一致")
-	case req.Description == "":
+	}
+	return nil
+}
+
+// checkOrderHead checks the fields an order request starts with: appid
+// (at most appIDMax bytes when appIDMax > 0), mchid, and description (at
+// most 127 characters).
+func checkOrderHead(appID string, appIDMax int, mchid, caller, description string) *APIError {
+	switch {
+	case appID == "":
+		return missing("/body/appid", "应用ID")
+	case appIDMax > 0 && len(appID) > appIDMax:
+		return invalid("/body/appid", "应用ID")
+	}
+	if e := checkMchID(mchid, caller); e != nil {
+		return e
+	}
+	switch {
+	case description == "":
 		return missing("/body/description", "商品描述")
-	case utf8.RuneCountInString(req.Description) > 127:
+	case utf8.RuneCountInString(description) > 127:
 		return paramErr("/body/description", "商品描述", "长度校验失败，不能超过127个字符")
+	}
+	return nil
+}
+
+func (req *createOrderRequest) validate(kind, caller string) *APIError {
+	if e := checkOrderHead(req.AppID, 32, req.MchID, caller, req.Description); e != nil {
+		return e
+	}
+	switch {
 	case req.OutTradeNo == "":
 		return missing("/body/out_trade_no", "商户订单号")
 	case !validOutNo(req.OutTradeNo, 6, 32, "_-|*"):
@@ -393,11 +417,8 @@ func (p *Platform) closeOrder(c *call) (int, any, *APIError) {
 	if e := decodeBody(c.body, &req); e != nil {
 		return 0, nil, e
 	}
-	if req.MchID == "" {
-		return 0, nil, missing("/body/mchid", "直连商户号")
-	}
-	if req.MchID != c.m.MchID {
-		return 0, nil, paramErr("/body/mchid", "直连商户号", "与Authorization中的商户号不一致")
+	if e := checkMchID(req.MchID, c.m.MchID); e != nil {
+		return 0, nil, e
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
