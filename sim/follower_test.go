@@ -214,8 +214,8 @@ func TestFollowerTimeoutRetries(t *testing.T) {
 	s := newSim(t, Options{ReplyTimeout: 80 * time.Millisecond, Retries: 2})
 	var calls atomic.Int32
 	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
 	dev := newDevServer(t, s, nil)
+	t.Cleanup(func() { close(release) }) // after newDevServer: runs before its Close, which waits for handlers
 	dev.setRaw(func(w http.ResponseWriter, p pushed) bool {
 		if p.Msg["MsgType"] != "text" {
 			return false // the follow event is answered at once, so no retry of it overlaps the count

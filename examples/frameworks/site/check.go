@@ -22,7 +22,7 @@ func Check(t *testing.T, routes func(*Site) http.Handler) {
 	t.Helper()
 	const public = "http://bot.invalid"
 	var h http.Handler
-	s, client := wxtest.Start(t, sim.Options{SafeMode: true, CallbackURL: public + CallbackPath,
+	s, client := wxtest.Start(t, sim.Options{SafeMode: true,
 		HTTPClient: wxtest.HandlerClient(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))})
 	merchant, err := paysim.NewTestMerchant()
 	if err != nil {
@@ -38,6 +38,11 @@ func Check(t *testing.T, routes func(*Site) http.Handler) {
 		t.Fatal(err)
 	}
 	h = routes(st)
+	// Saving 服务器配置: the router must answer WeChat's URL verification.
+	s.SetCallbackURL(public + CallbackPath)
+	if err := s.VerifyCallbackURL(t.Context()); err != nil {
+		t.Fatalf("callback URL verification: %v", err)
+	}
 
 	alice := wxtest.Follow(t, s, "Alice")
 	reply, err := alice.SendText(t.Context(), "hello")
