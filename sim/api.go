@@ -444,9 +444,16 @@ func (s *Sim) coreRoutes() map[string]route {
 	}
 }
 
+// isPayPath reports whether path belongs to WeChat Pay (Options.Pay): API
+// v3 under /v3/, API v2 under /pay/ and /secapi/, and the payment page.
+func isPayPath(path string) bool {
+	return strings.HasPrefix(path, "/v3/") || strings.HasPrefix(path, "/pay/") ||
+		strings.HasPrefix(path, "/secapi/") || path == "/sim/pay"
+}
+
 // ServeHTTP serves the simulated platform.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.opts.Pay != nil && (strings.HasPrefix(r.URL.Path, "/v3/") || r.URL.Path == "/sim/pay") {
+	if s.opts.Pay != nil && isPayPath(r.URL.Path) {
 		s.opts.Pay.ServeHTTP(w, r)
 		return
 	}

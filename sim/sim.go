@@ -104,8 +104,9 @@ type Options struct {
 
 	// Logger receives debug logs; default none. Secrets are never logged.
 	Logger *slog.Logger
-	// Pay, when set, is mounted under /v3/ and at /sim/pay (the WeChat Pay
-	// simulator: paysim.Platform.Handler).
+	// Pay, when set, is mounted under /v3/ (API v3), /pay/ and /secapi/
+	// (API v2) and at /sim/pay (the WeChat Pay simulator:
+	// paysim.Platform.Handler), so one address serves both platforms.
 	Pay http.Handler
 	// UserPageSize is the page size of user/get and the tag and blacklist
 	// listings; default 10000 (tests lower it to exercise paging).

@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -42,4 +44,25 @@ func TestStartBadAddr(t *testing.T) {
 	_, err := Start(Options{Addr: "256.0.0.1:99999"})
 	require.Error(t, err)
 	assert.Panics(t, func() { New(Options{EncodingAESKey: "bad"}) })
+}
+
+// Both WeChat Pay API generations reach Options.Pay through the one
+// address: v3 under /v3/, v2 under /pay/ and /secapi/.
+func TestPayPathsReachThePaySimulator(t *testing.T) {
+	t.Parallel()
+	var got []string
+	var mu sync.Mutex
+	pay := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.Path)
+		mu.Unlock()
+		_, _ = w.Write([]byte("pay"))
+	})
+	s, err := NewHandler(Options{Pay: pay})
+	require.NoError(t, err)
+	for _, p := range []string{"/v3/pay/transactions/jsapi", "/pay/unifiedorder", "/secapi/pay/refund", "/sim/pay", "/cgi-bin/token"} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, p, nil))
+	}
+	assert.Equal(t, []string{"/v3/pay/transactions/jsapi", "/pay/unifiedorder", "/secapi/pay/refund", "/sim/pay"}, got)
 }
