@@ -47,7 +47,10 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, out io.Writer) error {
+func run(ctx context.Context, dst io.Writer) error {
+	// The story and the shop's bot (on the callback server's goroutines)
+	// print to the same writer.
+	out := &lockedWriter{w: dst}
 	say := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
 	say("wxkit/mp membercard: a coffee shop's member card and coupon, against the built-in simulator")
 
@@ -209,6 +212,18 @@ type shop struct {
 	members map[string]string // openid -> member card code
 	next    int
 	paid    map[string]bool // transaction_id -> handled
+}
+
+// lockedWriter serializes writes from the story and the bot's handlers.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func newShop(client *mp.Client, payClient *pay.Client, acct sim.Account, out io.Writer) (*shop, error) {
