@@ -79,7 +79,10 @@ func (s *Sim) initState() {
 	s.limitQR = map[string]string{}
 	s.shortKeys = map[string]*shortKey{}
 	s.nextMenuID = 400000000
-	s.seq = 24000000000000000
+	// MsgIds are unique across simulator runs, as WeChat's are: a bot whose
+	// dedup store outlives a restart of the simulator (Redis) must not take
+	// the new run's first messages for retries of the last run's.
+	s.seq = 24000000000000000 + randInt63n(900000000000000)
 	s.media = map[string]*mediaItem{}
 	s.drafts = map[string]*draft{}
 	s.publishes = map[string]*publication{}

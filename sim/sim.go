@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io"
 	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"strings"
@@ -383,6 +384,15 @@ func randText(n int) string {
 	b := make([]byte, (n*3+3)/4)
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)[:n]
+}
+
+// randInt63n returns a uniform random number in [0, n).
+func randInt63n(n int64) int64 {
+	v, err := rand.Int(rand.Reader, big.NewInt(n))
+	if err != nil {
+		return 0
+	}
+	return v.Int64()
 }
 
 // randDigits returns n random decimal digits, the first non-zero.

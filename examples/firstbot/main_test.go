@@ -4,14 +4,23 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 )
+
+var startMain sync.Once
 
 // TestFirstBot runs main, the README's bot, with the simulator's
 // development credentials and has a simulated follower talk to it.
 func TestFirstBot(t *testing.T) {
 	useSimulator()
-	go main() // serves until the test binary exits
+	// main registers on http.DefaultServeMux and serves until the test
+	// binary exits: start it once however often the test runs (-count), on
+	// a free port (the conversation goes to the mux in memory).
+	startMain.Do(func() {
+		os.Setenv("PORT", "0")
+		go main()
+	})
 	var out strings.Builder
 	if err := converse(t.Context(), http.DefaultServeMux, &out); err != nil {
 		t.Fatal(err)
