@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -33,14 +32,40 @@ func eventually(t *testing.T, cond func() bool, msg string) {
 
 // The bot starts after wxsim and first gets its GET handling wrong: the
 // developer is told each problem once, and told again when it passes.
+// The listener stays ours for the whole test (closing it and listening again
+// on the same port raced with parallel tests that took the freed port): in
+// the first phase it drops every connection unanswered, as a bot that is not
+// up yet looks to WeChat.
 func TestWatchCallbackBotStartsLater(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close()) // nobody listens yet
+	const (
+		down = iota
+		wrongGET
+		correct
+	)
+	var mu sync.Mutex
+	phase := down
+	bot := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		p := phase
+		mu.Unlock()
+		switch p {
+		case down:
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					_ = c.Close()
+				}
+			}
+		case wrongGET:
+			_, _ = io.WriteString(w, "success")
+		default:
+			_, _ = io.WriteString(w, r.URL.Query().Get("echostr"))
+		}
+	}))
+	t.Cleanup(bot.Close)
+	setPhase := func(p int) { mu.Lock(); phase = p; mu.Unlock() }
 
-	s, err := sim.NewHandler(sim.Options{CallbackURL: "http://" + addr + "/wechat", ReplyTimeout: 2 * time.Second})
+	s, err := sim.NewHandler(sim.Options{CallbackURL: bot.URL + "/wechat", ReplyTimeout: 2 * time.Second})
 	require.NoError(t, err)
 	t.Cleanup(s.Close)
 	var out syncbuf.Buffer
@@ -53,28 +78,12 @@ func TestWatchCallbackBotStartsLater(t *testing.T) {
 	t.Cleanup(func() { cancel(); <-done })
 	eventually(t, func() bool { return strings.Contains(out.String(), "not reachable yet") }, "no 'not reachable' notice: "+out.String())
 
-	var mu sync.Mutex
-	echo := false
-	bot := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		defer mu.Unlock()
-		if echo {
-			_, _ = io.WriteString(w, r.URL.Query().Get("echostr"))
-			return
-		}
-		_, _ = io.WriteString(w, "success")
-	}), ReadHeaderTimeout: time.Second}
-	var ln2 net.Listener
-	eventually(t, func() bool { ln2, err = net.Listen("tcp", addr); return err == nil }, "cannot listen again on "+addr)
-	go func() { _ = bot.Serve(ln2) }()
-	t.Cleanup(func() { _ = bot.Close() })
+	setPhase(wrongGET)
 	eventually(t, func() bool { return strings.Contains(out.String(), "FAILS WeChat's URL verification") }, "no failure notice: "+out.String())
-	assert.Equal(t, 1, strings.Count(out.String(), "FAILS"), "each problem is said once")
+	assert.Equal(t, 1, strings.Count(out.String(), "FAILS"), "each problem is said once: "+out.String())
 	assert.Contains(t, out.String(), "want the echostr")
 
-	mu.Lock()
-	echo = true
-	mu.Unlock()
+	setPhase(correct)
 	eventually(t, func() bool {
 		select {
 		case <-done:
