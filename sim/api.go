@@ -64,7 +64,6 @@ type state struct {
 	surface   surfaceState    // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
 	insight   *insightState   // statistics, rids, quota resets, comments (insight.go)
 	cardSt    *cardState      // 微信卡券 (sim/card.go), created lazily
-	component *componentState // sim/component.go, created lazily
 }
 
 func (s *Sim) initState() {
@@ -460,12 +459,29 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.opts.Pay.ServeHTTP(w, r)
 		return
 	}
+	if a := s.hub.owner(r); a != s {
+		a.serveAPI(w, r)
+		return
+	}
+	s.serveAPI(w, r)
+}
+
+// routeTable returns the account's routes, built on first use (an account
+// whose API is never called costs no table).
+func (s *Sim) routeTable() map[string]route {
+	s.tableOnce.Do(func() { s.table = s.routes() })
+	return s.table
+}
+
+// serveAPI serves a request for this account.
+func (s *Sim) serveAPI(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
-	rt, ok := s.table[path]
+	table := s.routeTable()
+	rt, ok := table[path]
 	if !ok {
 		for _, prefix := range []string{"/sim/media/", "/sim/avatar/"} {
 			if strings.HasPrefix(path, prefix) {
-				rt, ok = s.table[prefix]
+				rt, ok = table[prefix]
 			}
 		}
 	}

@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wxkit/mp/crypto"
@@ -49,18 +51,41 @@ type ComponentOptions struct {
 	MessageURL string
 }
 
+// componentState is the platform, shared by every account of the
+// simulator (hub.component) and guarded by its own mu.
 type componentState struct {
-	opts       ComponentOptions
-	env        *crypto.Envelope
-	tickets    map[string]time.Time // component_verify_ticket -> expiry
-	tokens     map[string]time.Time // component_access_token -> expiry
-	preAuth    map[string]time.Time
-	authCodes  map[string]time.Time
-	authorized bool
-	refresh    string // the account's authorizer_refresh_token
-	authTime   int64
-	funcs      []int
-	options    map[string]string
+	mu        sync.Mutex
+	opts      ComponentOptions
+	env       *crypto.Envelope
+	tickets   map[string]time.Time // component_verify_ticket -> expiry
+	tokens    map[string]time.Time // component_access_token -> expiry
+	preAuth   map[string]time.Time
+	authCodes map[string]authCode
+	auths     map[string]*authorization // by authorizer appid
+	order     []string                  // authorizer appids in authorization order
+}
+
+type authCode struct {
+	appid   string
+	expires time.Time
+}
+
+// authorization is one account's authorization of the platform.
+type authorization struct {
+	refresh  string // the account's authorizer_refresh_token
+	authTime int64
+	funcs    []int
+	options  map[string]string
+}
+
+// auth returns the authorization of the account appid, or nil. st.mu held.
+func (st *componentState) auth(appid string) *authorization { return st.auths[appid] }
+
+// authorized reports whether the account appid has authorized the platform.
+func (st *componentState) authorized(appid string) bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.auths[appid] != nil
 }
 
 func init() {
@@ -102,47 +127,69 @@ func newComponentState(o ComponentOptions) (*componentState, error) {
 	}
 	return &componentState{
 		opts: o, env: env, tickets: map[string]time.Time{}, tokens: map[string]time.Time{},
-		preAuth: map[string]time.Time{}, authCodes: map[string]time.Time{}, funcs: []int{1, 2, 3, 4, 7, 11},
-		options: map[string]string{"location_report": "0", "voice_recognize": "0", "customer_service": "0"},
+		preAuth: map[string]time.Time{}, authCodes: map[string]authCode{}, auths: map[string]*authorization{},
 	}, nil
 }
 
-// comp returns the platform state, creating it with the defaults. s.mu held.
+// comp returns the platform shared by the simulator's accounts, creating
+// it with the defaults.
 func (s *Sim) comp() *componentState {
-	if s.component == nil {
-		s.component, _ = newComponentState(ComponentOptions{}) // the defaults are valid
+	h := s.hub
+	h.cmu.Lock()
+	defer h.cmu.Unlock()
+	if h.component == nil {
+		h.component, _ = newComponentState(ComponentOptions{}) // the defaults are valid
 	}
-	return s.component
+	return h.component
+}
+
+// hostedBy returns the platform when this account has authorized it, or nil.
+func (s *Sim) hostedBy() *componentState {
+	h := s.hub
+	h.cmu.Lock()
+	st := h.component
+	h.cmu.Unlock()
+	if st == nil || !st.authorized(s.acct.AppID) {
+		return nil
+	}
+	return st
 }
 
 // ConfigureComponent sets the simulated platform's credentials and callback
-// URL, resetting its state (tickets, tokens, authorization).
+// URL, resetting its state (tickets, tokens, every account's
+// authorization). There is one platform per simulator, whichever account
+// it is called on.
 func (s *Sim) ConfigureComponent(o ComponentOptions) error {
 	st, err := newComponentState(o)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.component = st
-	s.mu.Unlock()
+	s.hub.cmu.Lock()
+	s.hub.component = st
+	s.hub.cmu.Unlock()
 	return nil
 }
 
 // Component returns the platform's credentials.
 func (s *Sim) Component() ComponentOptions {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.comp().opts
+	st := s.comp()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.opts
 }
+
+// ComponentAuthorized reports whether this account has authorized the
+// simulator's third-party platform.
+func (s *Sim) ComponentAuthorized() bool { return s.comp().authorized(s.acct.AppID) }
 
 // withComponentToken wraps a handler with the component_access_token check.
 func (s *Sim) withComponentToken(h func(*call, *componentState)) func(*call) {
 	return func(c *call) {
 		v := c.query("component_access_token")
-		s.mu.Lock()
 		st := s.comp()
+		st.mu.Lock()
 		exp, ok := st.tokens[v]
-		s.mu.Unlock()
+		st.mu.Unlock()
 		switch {
 		case v == "":
 			c.fail(41001)
@@ -160,30 +207,33 @@ func (s *Sim) withComponentToken(h func(*call, *componentState)) func(*call) {
 // encrypted with the platform's key, to the authorization-event URL, as
 // WeChat does every 10 minutes. The previous ticket stays valid.
 func (s *Sim) PushComponentTicket(ctx context.Context) error {
-	s.mu.Lock()
 	st := s.comp()
 	t := "ticket@@@" + randText(64)
+	st.mu.Lock()
 	st.tickets[t] = s.now().Add(ticketTTL)
-	s.mu.Unlock()
+	st.mu.Unlock()
 	return s.pushComponent(ctx, st, "<InfoType><![CDATA[component_verify_ticket]]></InfoType><ComponentVerifyTicket><![CDATA["+t+"]]></ComponentVerifyTicket>")
 }
 
 // pushComponent sends one encrypted push to the platform and requires "success".
 func (s *Sim) pushComponent(ctx context.Context, st *componentState, inner string) error {
-	if st.opts.CallbackURL == "" {
+	st.mu.Lock()
+	o := st.opts
+	st.mu.Unlock()
+	if o.CallbackURL == "" {
 		return errors.New("sim: the component has no CallbackURL")
 	}
 	now := s.now()
-	plain := "<xml><AppId><![CDATA[" + st.opts.AppID + "]]></AppId><CreateTime>" + itoa(now.Unix()) + "</CreateTime>" + inner + "</xml>"
+	plain := "<xml><AppId><![CDATA[" + o.AppID + "]]></AppId><CreateTime>" + itoa(now.Unix()) + "</CreateTime>" + inner + "</xml>"
 	enc, err := st.env.Cipher().Encrypt([]byte(plain))
 	if err != nil {
 		return err
 	}
 	ts, nonce := itoa(now.Unix()), randText(10)
 	q := url.Values{"timestamp": {ts}, "nonce": {nonce}, "encrypt_type": {"aes"},
-		"msg_signature": {crypto.MsgSignature(st.opts.Token, ts, nonce, enc)}}
-	body := "<xml><AppId><![CDATA[" + st.opts.AppID + "]]></AppId><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"
-	status, answer, err := s.post(ctx, st.opts.CallbackURL+"?"+q.Encode(), []byte(body))
+		"msg_signature": {crypto.MsgSignature(o.Token, ts, nonce, enc)}}
+	body := "<xml><AppId><![CDATA[" + o.AppID + "]]></AppId><Encrypt><![CDATA[" + enc + "]]></Encrypt></xml>"
+	status, answer, err := s.post(ctx, o.CallbackURL+"?"+q.Encode(), []byte(body))
 	if err != nil {
 		return fmt.Errorf("sim: component push: %w", err)
 	}
@@ -205,8 +255,8 @@ func (s *Sim) handleComponentToken(c *call) {
 	if !c.decode(&req) {
 		return
 	}
-	s.mu.Lock()
 	st := s.comp()
+	st.mu.Lock()
 	exp, known := st.tickets[req.Ticket]
 	code := 0
 	switch {
@@ -222,13 +272,13 @@ func (s *Sim) handleComponentToken(c *call) {
 		code = 61005
 	}
 	if code != 0 {
-		s.mu.Unlock()
+		st.mu.Unlock()
 		c.fail(code)
 		return
 	}
-	v := s.newTokenValue()
+	v := componentTokenValue()
 	st.tokens[v] = c.now.Add(componentTokenTTL)
-	s.mu.Unlock()
+	st.mu.Unlock()
 	c.json(map[string]any{"component_access_token": v, "expires_in": int64(componentTokenTTL / time.Second)})
 }
 
@@ -243,12 +293,18 @@ type componentReq struct {
 	Count             int    `json:"count"`
 }
 
+// componentTokenValue mints a component_access_token.
+func componentTokenValue() string { return randDigits(2) + "_" + randText(136) }
+
 // decodeComponent reads the body and checks component_appid (61011).
 func (c *call) decodeComponent(st *componentState, req *componentReq) bool {
 	if !c.decode(req) {
 		return false
 	}
-	if req.ComponentAppID != st.opts.AppID {
+	st.mu.Lock()
+	id := st.opts.AppID
+	st.mu.Unlock()
+	if req.ComponentAppID != id {
 		c.fail(61011)
 		return false
 	}
@@ -262,86 +318,133 @@ func (s *Sim) handlePreAuthCode(c *call, st *componentState) {
 		return
 	}
 	code := "preauthcode@@@" + randText(48)
-	s.mu.Lock()
+	st.mu.Lock()
 	st.preAuth[code] = c.now.Add(preAuthCodeTTL)
-	s.mu.Unlock()
+	st.mu.Unlock()
 	c.json(map[string]any{"pre_auth_code": code, "expires_in": int64(preAuthCodeTTL / time.Second)})
 }
 
-// AuthorizeComponent is the account's administrator confirming the
-// authorization page opened with preAuthCode: the account is authorized,
-// the authorized event is pushed to the platform, and the returned auth_code
-// is what WeChat appends to redirect_uri.
+// AuthorizeComponent is this account's administrator confirming the
+// authorization page opened with preAuthCode: the account is authorized
+// (every account of the simulator can authorize the one platform), the
+// authorized (or updateauthorized) event is pushed to the platform, and the
+// returned auth_code is what WeChat appends to redirect_uri. An error with
+// a non-empty code is the push failing after the authorization.
 func (s *Sim) AuthorizeComponent(ctx context.Context, preAuthCode string) (authCode string, err error) {
-	s.mu.Lock()
 	st := s.comp()
 	now := s.now()
+	appid := s.acct.AppID
+	st.mu.Lock()
 	exp, ok := st.preAuth[preAuthCode]
 	if !ok || !now.Before(exp) {
-		s.mu.Unlock()
+		st.mu.Unlock()
 		return "", errors.New("sim: unknown or expired pre_auth_code")
 	}
 	delete(st.preAuth, preAuthCode)
-	authCode = "queryauthcode@@@" + randText(48)
-	st.authCodes[authCode] = now.Add(authCodeTTL)
-	infoType := "authorized"
-	if st.authorized {
-		infoType = "updateauthorized"
-	} else {
-		st.refresh = "refreshtoken@@@" + randText(43)
-		st.authTime = now.Unix()
+	code := "queryauthcode@@@" + randText(48)
+	st.authCodes[code] = authCodeFor(appid, now)
+	infoType := "updateauthorized"
+	if st.auths[appid] == nil {
+		infoType = "authorized"
+		st.auths[appid] = &authorization{refresh: "refreshtoken@@@" + randText(43), authTime: now.Unix(), funcs: []int{1, 2, 3, 4, 7, 11},
+			options: map[string]string{"location_report": "0", "voice_recognize": "0", "customer_service": "0"}}
+		st.order = append(st.order, appid)
 	}
-	st.authorized = true
-	s.mu.Unlock()
-	if st.opts.CallbackURL != "" {
-		err = s.pushComponent(ctx, st, "<InfoType><![CDATA["+infoType+"]]></InfoType><AuthorizerAppid><![CDATA["+s.acct.AppID+
-			"]]></AuthorizerAppid><AuthorizationCode><![CDATA["+authCode+"]]></AuthorizationCode><AuthorizationCodeExpiredTime>"+
+	callback := st.opts.CallbackURL
+	st.mu.Unlock()
+	if callback != "" {
+		err = s.pushComponent(ctx, st, "<InfoType><![CDATA["+infoType+"]]></InfoType><AuthorizerAppid><![CDATA["+appid+
+			"]]></AuthorizerAppid><AuthorizationCode><![CDATA["+code+"]]></AuthorizationCode><AuthorizationCodeExpiredTime>"+
 			itoa(now.Add(authCodeTTL).Unix())+"</AuthorizationCodeExpiredTime><PreAuthCode><![CDATA["+preAuthCode+"]]></PreAuthCode>")
 	}
-	return authCode, err
+	return code, err
 }
 
-// RevokeComponent is the administrator cancelling the authorization: the
-// refresh token and every authorizer token die, and the unauthorized event
-// is pushed.
+func authCodeFor(appid string, now time.Time) authCode {
+	return authCode{appid: appid, expires: now.Add(authCodeTTL)}
+}
+
+// RevokeComponent is this account's administrator cancelling the
+// authorization: the refresh token and every token of the account die, and
+// the unauthorized event is pushed.
 func (s *Sim) RevokeComponent(ctx context.Context) error {
-	s.mu.Lock()
 	st := s.comp()
-	st.authorized, st.refresh = false, ""
+	appid := s.acct.AppID
+	st.mu.Lock()
+	delete(st.auths, appid)
+	if i := slices.Index(st.order, appid); i >= 0 {
+		st.order = slices.Delete(st.order, i, i+1)
+	}
+	callback := st.opts.CallbackURL
+	st.mu.Unlock()
+	s.mu.Lock()
 	clear(s.tokens)
 	s.lastToken, s.stable = "", ""
 	s.mu.Unlock()
-	if st.opts.CallbackURL == "" {
+	if callback == "" {
 		return nil
 	}
-	return s.pushComponent(ctx, st, "<InfoType><![CDATA[unauthorized]]></InfoType><AuthorizerAppid><![CDATA["+s.acct.AppID+"]]></AuthorizerAppid>")
+	return s.pushComponent(ctx, st, "<InfoType><![CDATA[unauthorized]]></InfoType><AuthorizerAppid><![CDATA["+appid+"]]></AuthorizerAppid>")
 }
 
-// handleComponentLoginPage serves the authorization page (授权页). Opened
-// with confirm=1 it is the administrator's confirmation: it authorizes the
-// simulator's account and redirects to redirect_uri with auth_code and
-// expires_in.
+// handleComponentLoginPage serves the authorization page (授权页). The
+// account that authorizes is biz_appid when given (it must be hosted by the
+// simulator), else the administrator picks one of the hosted accounts on
+// the page. Opened with confirm=1 (and the account) it is the
+// administrator's confirmation: it authorizes the account and redirects to
+// redirect_uri with auth_code and expires_in.
 func (s *Sim) handleComponentLoginPage(c *call) {
 	q := c.r.URL.Query()
-	s.mu.Lock()
 	st := s.comp()
+	st.mu.Lock()
 	exp, ok := st.preAuth[q.Get("pre_auth_code")]
-	s.mu.Unlock()
-	if q.Get("component_appid") != st.opts.AppID || !ok || !c.now.Before(exp) || q.Get("redirect_uri") == "" {
+	compID := st.opts.AppID
+	st.mu.Unlock()
+	if q.Get("component_appid") != compID || !ok || !c.now.Before(exp) || q.Get("redirect_uri") == "" {
 		c.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		c.w.WriteHeader(http.StatusBadRequest)
 		_, _ = c.w.Write([]byte("<!doctype html><p>请求参数错误 (invalid component_appid, pre_auth_code or redirect_uri)</p>"))
 		return
 	}
-	if q.Get("confirm") != "1" {
+	accounts := s.Accounts()
+	if biz := q.Get("biz_appid"); biz != "" {
+		a := s.AccountByAppID(biz)
+		if a == nil {
+			c.w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			c.w.WriteHeader(http.StatusBadRequest)
+			_, _ = c.w.Write([]byte("<!doctype html><p>请求参数错误 (biz_appid is not an account of the simulator)</p>"))
+			return
+		}
+		accounts = []*Sim{a}
+	}
+	target := accounts[0]
+	if id := q.Get("account"); id != "" {
+		target = nil
+		for _, a := range accounts {
+			if a.acct.AppID == id {
+				target = a
+			}
+		}
+	}
+	if q.Get("confirm") != "1" || target == nil {
 		c.w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		q.Set("confirm", "1")
-		_, _ = c.w.Write([]byte("<!doctype html><title>授权</title><p>公众号 " + html.EscapeString(s.acct.AppID) +
-			` 授权给第三方平台 ` + html.EscapeString(st.opts.AppID) + `</p><a id="confirm" href="/cgi-bin/componentloginpage?` +
-			html.EscapeString(q.Encode()) + `">授权</a>`))
+		var b strings.Builder
+		b.WriteString("<!doctype html><title>授权</title><p>选择授权给第三方平台 " + html.EscapeString(compID) + " 的公众号</p><ul>")
+		for i, a := range accounts {
+			q.Set("confirm", "1")
+			q.Set("account", a.acct.AppID)
+			id := ""
+			if i == 0 {
+				id = ` id="confirm"`
+			}
+			b.WriteString(`<li>公众号 ` + html.EscapeString(a.acct.AppID) + ` (` + html.EscapeString(a.acct.OriginalID) + `) <a class="authorize"` + id +
+				` data-appid="` + html.EscapeString(a.acct.AppID) + `" href="/cgi-bin/componentloginpage?` + html.EscapeString(q.Encode()) + `">授权</a></li>`)
+		}
+		b.WriteString("</ul>")
+		_, _ = c.w.Write([]byte(b.String()))
 		return
 	}
-	code, err := s.AuthorizeComponent(c.r.Context(), q.Get("pre_auth_code"))
+	code, err := target.AuthorizeComponent(c.r.Context(), q.Get("pre_auth_code"))
 	if code == "" {
 		http.Error(c.w, err.Error(), http.StatusBadRequest)
 		return
@@ -361,16 +464,18 @@ func (s *Sim) handleComponentLoginPage(c *call) {
 	http.Redirect(c.w, c.r, u.String(), http.StatusFound)
 }
 
-func (st *componentState) funcInfo() []map[string]any {
-	out := make([]map[string]any, len(st.funcs))
-	for i, id := range st.funcs {
+func (a *authorization) funcInfo() []map[string]any {
+	out := make([]map[string]any, len(a.funcs))
+	for i, id := range a.funcs {
 		out[i] = map[string]any{"funcscope_category": map[string]int{"id": id}}
 	}
 	return out
 }
 
-// issueAuthorizerToken adds an access_token for the account. s.mu held.
+// issueAuthorizerToken adds an access_token for the account.
 func (s *Sim) issueAuthorizerToken(now time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	v := s.newTokenValue()
 	s.tokens[v] = &accessToken{expires: now.Add(s.opts.TokenTTL)}
 	return v
@@ -382,42 +487,49 @@ func (s *Sim) handleQueryAuth(c *call, st *componentState) {
 	if !c.decodeComponent(st, &req) {
 		return
 	}
-	s.mu.Lock()
-	exp, ok := st.authCodes[req.AuthorizationCode]
-	if !ok {
-		s.mu.Unlock()
-		c.fail(61009)
-		return
-	}
+	st.mu.Lock()
+	ac, ok := st.authCodes[req.AuthorizationCode]
 	delete(st.authCodes, req.AuthorizationCode)
-	if !c.now.Before(exp) {
-		s.mu.Unlock()
-		c.fail(61010)
+	var auth authorization
+	code := 0
+	switch {
+	case !ok:
+		code = 61009
+	case !c.now.Before(ac.expires):
+		code = 61010
+	case st.auths[ac.appid] == nil:
+		code = 61003 // revoked since the code was issued
+	default:
+		auth = *st.auths[ac.appid]
+	}
+	st.mu.Unlock()
+	a := s.AccountByAppID(ac.appid)
+	if code == 0 && a == nil {
+		code = 61003
+	}
+	if code != 0 {
+		c.fail(code)
 		return
 	}
-	if !st.authorized {
-		s.mu.Unlock()
-		c.fail(61003) // revoked since the code was issued
-		return
-	}
-	tok := s.issueAuthorizerToken(c.now)
-	info := map[string]any{
-		"authorizer_appid": s.acct.AppID, "authorizer_access_token": tok,
-		"expires_in": int64(s.opts.TokenTTL / time.Second), "authorizer_refresh_token": st.refresh, "func_info": st.funcInfo(),
-	}
-	s.mu.Unlock()
-	c.json(map[string]any{"authorization_info": info})
+	tok := a.issueAuthorizerToken(c.now)
+	c.json(map[string]any{"authorization_info": map[string]any{
+		"authorizer_appid": ac.appid, "authorizer_access_token": tok,
+		"expires_in": int64(a.opts.TokenTTL / time.Second), "authorizer_refresh_token": auth.refresh, "func_info": auth.funcInfo(),
+	}})
 }
 
-// checkAuthorizer answers 61003 unless appid is the authorized account. s.mu held.
-func (s *Sim) checkAuthorizer(st *componentState, appid string) int {
+// authorizer returns the hosted account appid and its authorization, or
+// the errcode: 41002 without appid, 61003 unless it has authorized the
+// platform. st.mu held.
+func (s *Sim) authorizer(st *componentState, appid string) (*Sim, *authorization, int) {
 	if appid == "" {
-		return 41002
+		return nil, nil, 41002
 	}
-	if appid != s.acct.AppID || !st.authorized {
-		return 61003
+	a, auth := s.AccountByAppID(appid), st.auth(appid)
+	if a == nil || auth == nil {
+		return nil, nil, 61003
 	}
-	return 0
+	return a, auth, 0
 }
 
 // handleAuthorizerToken serves 获取/刷新授权方接口调用令牌
@@ -427,38 +539,49 @@ func (s *Sim) handleAuthorizerToken(c *call, st *componentState) {
 	if !c.decodeComponent(st, &req) {
 		return
 	}
-	s.mu.Lock()
-	code := s.checkAuthorizer(st, req.AuthorizerAppID)
-	if code == 0 && req.RefreshToken != st.refresh {
-		code = 61023
+	st.mu.Lock()
+	a, auth, code := s.authorizer(st, req.AuthorizerAppID)
+	var rt string
+	if code == 0 {
+		rt = auth.refresh
+		if req.RefreshToken != rt {
+			code = 61023
+		}
 	}
+	st.mu.Unlock()
 	if code != 0 {
-		s.mu.Unlock()
 		c.fail(code)
 		return
 	}
-	tok := s.issueAuthorizerToken(c.now)
-	rt := st.refresh
-	s.mu.Unlock()
-	c.json(map[string]any{"authorizer_access_token": tok, "expires_in": int64(s.opts.TokenTTL / time.Second), "authorizer_refresh_token": rt})
+	tok := a.issueAuthorizerToken(c.now)
+	c.json(map[string]any{"authorizer_access_token": tok, "expires_in": int64(a.opts.TokenTTL / time.Second), "authorizer_refresh_token": rt})
 }
 
 // handleAuthorizerInfo serves 获取授权帐号详情 POST /cgi-bin/component/api_get_authorizer_info.
 func (s *Sim) handleAuthorizerInfo(c *call, st *componentState) {
 	var req componentReq
-	if !s.lockAuthorizer(c, st, &req) {
+	a, auth, ok := s.lockAuthorizer(c, st, &req)
+	if !ok {
 		return
 	}
-	defer s.mu.Unlock()
+	defer st.mu.Unlock()
+	service := 2 // 服务号
+	if a.opts.AccountType == SubscriptionAccount {
+		service = 0
+	}
+	verify := 0 // 微信认证
+	if a.opts.Unverified {
+		verify = -1
+	}
 	c.json(map[string]any{
 		"authorizer_info": map[string]any{
-			"nick_name": "wxkit 模拟公众号", "head_img": s.URL + "/sim/avatar/account",
-			"service_type_info": map[string]int{"id": 2}, "verify_type_info": map[string]int{"id": 0},
-			"user_name": s.acct.OriginalID, "principal_name": "wxkit", "alias": "",
+			"nick_name": "wxkit 模拟公众号 " + a.acct.OriginalID, "head_img": s.URL + "/sim/avatar/" + a.acct.OriginalID,
+			"service_type_info": map[string]int{"id": service}, "verify_type_info": map[string]int{"id": verify},
+			"user_name": a.acct.OriginalID, "principal_name": "wxkit", "alias": "",
 			"business_info": map[string]int{"open_store": 0, "open_scan": 0, "open_pay": 0, "open_card": 0, "open_shake": 0},
-			"qrcode_url":    s.URL + "/sim/avatar/qrcode",
+			"qrcode_url":    s.URL + "/sim/avatar/qrcode-" + a.acct.OriginalID,
 		},
-		"authorization_info": map[string]any{"authorizer_appid": s.acct.AppID, "func_info": st.funcInfo()},
+		"authorization_info": map[string]any{"authorizer_appid": a.acct.AppID, "func_info": auth.funcInfo()},
 	})
 }
 
@@ -473,51 +596,54 @@ func validOption(name, value string) bool {
 }
 
 // lockAuthorizer decodes req and checks its authorizer_appid, answering
-// the error itself. When it reports true s.mu is held: the caller unlocks.
-func (s *Sim) lockAuthorizer(c *call, st *componentState, req *componentReq) bool {
+// the error itself. When it reports true st.mu is held: the caller unlocks.
+func (s *Sim) lockAuthorizer(c *call, st *componentState, req *componentReq) (*Sim, *authorization, bool) {
 	if !c.decodeComponent(st, req) {
-		return false
+		return nil, nil, false
 	}
-	s.mu.Lock()
-	if code := s.checkAuthorizer(st, req.AuthorizerAppID); code != 0 {
-		s.mu.Unlock()
+	st.mu.Lock()
+	a, auth, code := s.authorizer(st, req.AuthorizerAppID)
+	if code != 0 {
+		st.mu.Unlock()
 		c.fail(code)
-		return false
+		return nil, nil, false
 	}
-	return true
+	return a, auth, true
 }
 
 // handleGetAuthorizerOption serves 获取授权方选项信息 POST /cgi-bin/component/api_get_authorizer_option.
 func (s *Sim) handleGetAuthorizerOption(c *call, st *componentState) {
 	var req componentReq
-	if !s.lockAuthorizer(c, st, &req) {
+	_, auth, ok := s.lockAuthorizer(c, st, &req)
+	if !ok {
 		return
 	}
-	defer s.mu.Unlock()
+	defer st.mu.Unlock()
 	if !validOption(req.OptionName, "") {
 		c.fail(40097)
 		return
 	}
-	c.json(map[string]any{"authorizer_appid": req.AuthorizerAppID, "option_name": req.OptionName, "option_value": st.options[req.OptionName]})
+	c.json(map[string]any{"authorizer_appid": req.AuthorizerAppID, "option_name": req.OptionName, "option_value": auth.options[req.OptionName]})
 }
 
 // handleSetAuthorizerOption serves 设置授权方选项信息 POST /cgi-bin/component/api_set_authorizer_option.
 func (s *Sim) handleSetAuthorizerOption(c *call, st *componentState) {
 	var req componentReq
-	if !s.lockAuthorizer(c, st, &req) {
+	_, auth, ok := s.lockAuthorizer(c, st, &req)
+	if !ok {
 		return
 	}
-	defer s.mu.Unlock()
+	defer st.mu.Unlock()
 	if req.OptionValue == "" || !validOption(req.OptionName, req.OptionValue) {
 		c.fail(40097)
 		return
 	}
-	st.options[req.OptionName] = req.OptionValue
+	auth.options[req.OptionName] = req.OptionValue
 	c.ok()
 }
 
 // handleAuthorizerList serves 拉取所有已授权的帐号信息 POST /cgi-bin/component/api_get_authorizer_list
-// (count 1..500).
+// (count 1..500), in authorization order.
 func (s *Sim) handleAuthorizerList(c *call, st *componentState) {
 	var req componentReq
 	if !c.decodeComponent(st, &req) {
@@ -527,29 +653,27 @@ func (s *Sim) handleAuthorizerList(c *call, st *componentState) {
 		c.fail(40097)
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	list := []map[string]any{}
-	total := 0
-	if st.authorized {
-		total = 1
-		if req.Offset == 0 {
-			list = append(list, map[string]any{"authorizer_appid": s.acct.AppID, "refresh_token": st.refresh, "auth_time": st.authTime})
-		}
+	for i := req.Offset; i < len(st.order) && len(list) < req.Count; i++ {
+		id := st.order[i]
+		a := st.auths[id]
+		list = append(list, map[string]any{"authorizer_appid": id, "refresh_token": a.refresh, "auth_time": a.authTime})
 	}
-	c.json(map[string]any{"total_count": total, "list": list})
+	c.json(map[string]any{"total_count": len(st.order), "list": list})
 }
 
 // checkComponentOAuth validates the component part of the web-authorization
 // calls made on behalf of the account: appid, component_appid and
 // component_access_token, then grant_type. It answers the error itself.
 func (s *Sim) checkComponentOAuth(c *call, grantType string) bool {
-	s.mu.Lock()
 	st := s.comp()
+	st.mu.Lock()
 	exp, ok := st.tokens[c.query("component_access_token")]
-	authorized := st.authorized
+	authorized := st.auths[s.acct.AppID] != nil
 	compID := st.opts.AppID
-	s.mu.Unlock()
+	st.mu.Unlock()
 	code := 0
 	switch {
 	case c.query("appid") == "":
@@ -620,10 +744,13 @@ var ErrNotHosted = errors.New("sim: the account is not hosted by the platform (n
 // authorized to it (see ComponentOptions.MessageURL), except that it fails
 // with ErrNotHosted instead of using the account's own callback.
 func (s *Sim) SendTextViaComponent(ctx context.Context, f *Follower, content string) (string, error) {
-	s.mu.Lock()
-	st := s.component
-	hosted := st != nil && st.authorized && st.opts.MessageURL != ""
-	s.mu.Unlock()
+	st := s.hostedBy()
+	hosted := false
+	if st != nil {
+		st.mu.Lock()
+		hosted = st.opts.MessageURL != ""
+		st.mu.Unlock()
+	}
 	if !hosted {
 		return "", ErrNotHosted
 	}
@@ -640,8 +767,9 @@ func (s *Sim) ConfigureComponentMessageURL(u string) error {
 	if u != "" && !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
 		return errors.New("sim: MessageURL must be an http(s) URL")
 	}
-	s.mu.Lock()
-	s.comp().opts.MessageURL = u
-	s.mu.Unlock()
+	st := s.comp()
+	st.mu.Lock()
+	st.opts.MessageURL = u
+	st.mu.Unlock()
 	return nil
 }

@@ -21,15 +21,17 @@ import (
 // encrypted with the same key. The platform's URL is not verified with an
 // echostr GET (it is configured on the platform, not per account).
 func (s *Sim) componentExchange(openid string, plain []byte) func(context.Context) (*Reply, *ReplyError) {
-	s.mu.Lock()
-	st := s.component
-	if st == nil || !st.authorized || st.opts.MessageURL == "" {
-		s.mu.Unlock()
+	st := s.hostedBy()
+	if st == nil {
 		return nil
 	}
+	st.mu.Lock()
 	target := strings.ReplaceAll(st.opts.MessageURL, "$APPID$", s.acct.AppID)
 	token, env := st.opts.Token, st.env
-	s.mu.Unlock()
+	st.mu.Unlock()
+	if target == "" {
+		return nil
+	}
 	return func(ctx context.Context) (*Reply, *ReplyError) {
 		return s.exchangeComponent(ctx, target, token, env, openid, plain)
 	}

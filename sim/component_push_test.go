@@ -53,9 +53,10 @@ func TestFollowerPushGoesToThePlatform(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	require.NoError(t, s.ConfigureComponentMessageURL(srv.URL+"/wechat/$APPID$"))
-	s.mu.Lock()
-	s.comp().authorized = true
-	s.mu.Unlock()
+	st := s.comp()
+	st.mu.Lock()
+	st.auths[s.Account().AppID] = &authorization{refresh: "refreshtoken@@@test", options: map[string]string{}}
+	st.mu.Unlock()
 
 	alice := s.NewUser("alice")
 	_, err = alice.Follow(ctx)

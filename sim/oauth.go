@@ -365,6 +365,7 @@ func (s *Sim) refreshSnsToken(c *call) {
 	old.token = randText(96)
 	old.expires = c.now.Add(OAuthTokenTTL)
 	s.snsTokens[old.token] = old
+	s.hub.claim(old.token, s)
 	c.json(s.snsTokenJSON(old, ""))
 }
 
@@ -376,6 +377,7 @@ func (s *Sim) redeemOAuthCodeLocked(c *call, oc *oauthCode) *snsToken {
 		expires: c.now.Add(OAuthTokenTTL), refreshExpires: c.now.Add(OAuthRefreshTokenTTL)}
 	s.snsTokens[t.token] = t
 	s.snsRefresh[t.refresh] = t
+	s.hub.claim(t.token, s)
 	return t
 }
 

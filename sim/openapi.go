@@ -147,7 +147,7 @@ func (s *Sim) cgiPath(c *call) (string, bool) {
 		c.fail(76022)
 		return "", false
 	}
-	if _, ok := s.table[p]; !ok || !strings.HasPrefix(p, "/") {
+	if _, ok := s.routeTable()[p]; !ok || !strings.HasPrefix(p, "/") {
 		c.fail(76021)
 		return "", false
 	}

@@ -193,8 +193,10 @@ type Sim struct {
 	srv    *http.Server
 	ln     net.Listener
 
-	table map[string]route
-	pages *template.Template
+	hub       *hub // the accounts served at the same address (accounts.go)
+	tableOnce sync.Once
+	table     map[string]route // built on first use: see routeTable
+	pages     *template.Template
 
 	mu     sync.Mutex
 	closed bool
@@ -243,6 +245,17 @@ func Start(opts Options) (*Sim, error) {
 // at. The only error is an invalid option (such as a malformed
 // EncodingAESKey).
 func NewHandler(opts Options) (*Sim, error) {
+	s, err := newAccountSim(opts, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.hub = newHub(s)
+	return s, nil
+}
+
+// newAccountSim creates one account's simulator; pages, when not nil, are the
+// parsed pages of the first account (they are the same for all).
+func newAccountSim(opts Options, pages *template.Template) (*Sim, error) {
 	acct := Account{
 		AppID: opts.AppID, AppSecret: opts.AppSecret, Token: opts.Token,
 		EncodingAESKey: opts.EncodingAESKey, OriginalID: opts.OriginalID,
@@ -282,8 +295,10 @@ func NewHandler(opts Options) (*Sim, error) {
 		s.client = &http.Client{Transport: s.ownTr}
 	}
 	s.initState()
-	s.table = s.routes()
-	s.pages = template.Must(template.New("page").Parse(pageHTML))
+	s.pages = pages
+	if s.pages == nil {
+		s.pages = template.Must(template.New("page").Parse(pageHTML))
+	}
 	return s, nil
 }
 
@@ -355,6 +370,11 @@ func (s *Sim) Close() {
 		delete(s.subs, id)
 	}
 	s.mu.Unlock()
+	if s.hub.first() == s { // the first account closes the accounts added to it
+		for _, a := range s.Accounts()[1:] {
+			a.Close()
+		}
+	}
 }
 
 func (s *Sim) now() time.Time {

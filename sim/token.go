@@ -17,7 +17,9 @@ type ticket struct {
 // newTokenValue returns a fresh access_token, shaped like WeChat's
 // (a numeric prefix, an underscore and opaque characters).
 func (s *Sim) newTokenValue() string {
-	return itoa(s.nextSeq()%90+10) + "_" + randText(136)
+	v := itoa(s.nextSeq()%90+10) + "_" + randText(136)
+	s.hub.claim(v, s)
+	return v
 }
 
 // validTokenShape reports whether v looks like an access_token at all;
