@@ -104,8 +104,9 @@ func (s *Sim) checkComponentAnswer(env *crypto.Envelope, openid string, status i
 // the platform asking for one first.
 func (s *Sim) NewPreAuthCode() string {
 	code := "preauthcode@@@" + randText(48)
-	s.mu.Lock()
-	s.comp().preAuth[code] = s.now().Add(preAuthCodeTTL)
-	s.mu.Unlock()
+	st := s.comp()
+	st.mu.Lock()
+	st.preAuth[code] = s.now().Add(preAuthCodeTTL)
+	st.mu.Unlock()
 	return code
 }
