@@ -16,10 +16,15 @@
 // message URL as $WECHAT_PUBLIC_URL/wechat/$APPID$, then open
 // $WECHAT_PUBLIC_URL/ to authorize an account.
 //
+// Every account that authorizes the platform gets the platform's menu, set on
+// its behalf through an ordinary *mp.Client, and its followers' text messages
+// are answered by one handler that knows which account they wrote to.
+//
 // With none of them set it runs the whole flow once against the built-in
-// simulator (package github.com/wxkit/mp/sim): ticket push, authorization by
-// the simulated administrator, query_auth, and a menu created on behalf of
-// the account through an ordinary *mp.Client.
+// simulator (package github.com/wxkit/mp/sim), for two accounts at once: the
+// ticket push, each account's administrator authorizing the platform on the
+// simulator's authorization page, query_auth, each account's menu, and a
+// follower of each account answered through the platform.
 package main
 
 import (
@@ -81,6 +86,16 @@ func realMain(ctx context.Context, getenv func(string) string, stdout, stderr io
 	return 0
 }
 
+// setMenu gives a newly authorized account the platform's menu, on its
+// behalf: p.Client(appid) is an *mp.Client like any other.
+func setMenu(ctx context.Context, p *component.Platform, appid string) error {
+	c, err := p.Client(appid)
+	if err != nil {
+		return err
+	}
+	return menu.New(c).Create(ctx, menu.Click("今日特价", "TODAY"), menu.View("我的订单", "https://shop.example/orders"))
+}
+
 // routes mounts the platform's pages: the pushes, the authorization start
 // and return, and the accounts' callback.
 func routes(p *component.Platform, publicURL string, authorized func(*component.Authorization), stdout io.Writer) (*http.ServeMux, error) {
@@ -107,6 +122,11 @@ func routes(p *component.Platform, publicURL string, authorized func(*component.
 			return
 		}
 		fmt.Fprintf(stdout, "authorized by %s (permission sets %v)\n", a.AuthorizerAppID, a.FuncScopes())
+		if err := setMenu(r.Context(), p, a.AuthorizerAppID); err != nil {
+			http.Error(w, "setting the account's menu failed", http.StatusBadGateway)
+			fmt.Fprintf(stdout, "menu of %s: %v\n", a.AuthorizerAppID, err)
+			return
+		}
 		if authorized != nil {
 			authorized(a)
 		}
@@ -151,13 +171,17 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer) er
 	return nil
 }
 
-// runSim plays the whole flow against an in-process simulator.
+// runSim plays the whole flow against an in-process simulator hosting two
+// accounts.
 func runSim(ctx context.Context, stdout io.Writer) error {
 	s, err := sim.Start(sim.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if _, err := s.AddAccount(sim.Options{}); err != nil { // a second shop
+		return err
+	}
 	co := s.Component()
 	p, err := component.New(component.Config{AppID: co.AppID, AppSecret: co.AppSecret, Token: co.Token, EncodingAESKey: co.EncodingAESKey},
 		component.WithClientOptions(mp.WithHost(s.URL)))
@@ -177,7 +201,7 @@ func runSim(ctx context.Context, stdout io.Writer) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
-	if err := s.ConfigureComponent(sim.ComponentOptions{CallbackURL: public + "/ticket"}); err != nil {
+	if err := s.ConfigureComponent(sim.ComponentOptions{CallbackURL: public + "/ticket", MessageURL: public + "/wechat/$APPID$"}); err != nil {
 		return err
 	}
 	if err := s.PushComponentTicket(ctx); err != nil {
@@ -185,40 +209,57 @@ func runSim(ctx context.Context, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout, "component_verify_ticket received")
 
-	// The administrator opens the platform's page, lands on WeChat's
-	// authorization page and confirms (confirm=1 is the simulator's button).
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(public + "/")
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	authPage := resp.Header.Get("Location")
-	fmt.Fprintln(stdout, "authorization page:", authPage)
-	resp, err = http.Get(authPage + "&confirm=1")
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	var a *component.Authorization
-	select {
-	case a = <-done:
-	case <-ctx.Done():
-		return ctx.Err()
+	for _, acct := range s.Accounts() {
+		appid := acct.Account().AppID
+		// The account's administrator opens the platform's page, lands on
+		// WeChat's authorization page, picks the account and confirms
+		// (confirm=1&account= is the simulator's button).
+		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noFollow.Get(public + "/")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		authPage := resp.Header.Get("Location")
+		fmt.Fprintln(stdout, "authorization page:", authPage)
+		resp, err = http.Get(authPage + "&confirm=1&account=" + appid)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		select {
+		case a := <-done:
+			if a.AuthorizerAppID != appid {
+				return fmt.Errorf("authorized %s, want %s", a.AuthorizerAppID, appid)
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		c, err := p.Client(appid)
+		if err != nil {
+			return err
+		}
+		got, err := menu.New(c).Get(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "menu of %s created on its behalf: %s\n", appid, got.Menu.Buttons[0].Name)
 	}
 
-	c, err := p.Client(a.AuthorizerAppID)
-	if err != nil {
-		return err
+	// A follower of each account writes; the platform answers for that account.
+	for _, acct := range s.Accounts() {
+		f := acct.NewUser("fan of " + acct.Account().OriginalID)
+		if _, err := f.Follow(ctx); err != nil {
+			return err
+		}
+		r, err := f.SendText(ctx, "hello")
+		if err != nil {
+			return err
+		}
+		if r == nil {
+			return fmt.Errorf("no reply from the platform for %s", acct.Account().AppID)
+		}
+		fmt.Fprintf(stdout, "%s's follower got: %s\n", acct.Account().OriginalID, r.Content)
 	}
-	m := menu.New(c)
-	if err := m.Create(ctx, menu.Click("今日歌曲", "V1001_TODAY_MUSIC")); err != nil {
-		return err
-	}
-	got, err := m.Get(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "menu of %s created on its behalf: %s\n", a.AuthorizerAppID, got.Menu.Buttons[0].Name)
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/wxkit/mp/sim"
 )
 
 func TestRunsAgainstTheSimulator(t *testing.T) {
@@ -17,7 +19,11 @@ func TestRunsAgainstTheSimulator(t *testing.T) {
 	assert.Contains(t, out.String(), "component_verify_ticket received")
 	assert.Contains(t, out.String(), "/cgi-bin/componentloginpage?component_appid=")
 	assert.Contains(t, out.String(), "authorized by wx")
-	assert.Contains(t, out.String(), "created on its behalf: 今日歌曲")
+	for _, id := range []string{sim.DefaultAppID, "wx51a0de0000000002"} {
+		assert.Contains(t, out.String(), "authorized by "+id)
+		assert.Contains(t, out.String(), "menu of "+id+" created on its behalf: 今日特价")
+		assert.Contains(t, out.String(), "follower got: "+id+" heard: hello")
+	}
 }
 
 func TestPartialEnvironment(t *testing.T) {
