@@ -80,6 +80,21 @@
 // Options.Clock moves time (42001 once expired); Options.DailyQuota turns on
 // 45009.
 //
+// # Several accounts and the third-party platform
+//
+// AddAccount makes one simulator host more Official Accounts at the same
+// address; each is a *Sim of its own (followers, tokens, menu, callback),
+// and API requests reach the account named by their appid or the one that
+// issued their access_token. One third-party platform (第三方平台) serves
+// them all: ConfigureComponent sets its authorization-event URL and its
+// message URL ("$APPID$" is the account), PushComponentTicket pushes the
+// component_verify_ticket, the authorization page
+// (/cgi-bin/componentloginpage) lets the administrator of any hosted
+// account (or the one named by biz_appid) authorize it, and
+// /cgi-bin/component/* issues each account's authorizer tokens. While an
+// account is authorized, its followers' pushes go to the platform's message
+// URL, encrypted with the platform's key.
+//
 // # Followers
 //
 // NewUser creates a user with a deterministic openid and unionid. Follow,
@@ -153,7 +168,7 @@
 //		t.Log(d.Content)
 //	}
 //
-// Limitations: one account per simulator; QR code images are valid PNGs but
+// Limitations: QR code images are valid PNGs but
 // not decodable QR codes; jobs (mass sends, publishing) finish at once and
 // always succeed; a mass send without clientmsgid is never refused as a
 // repeat (WeChat derives one from the audience and content); monthly
