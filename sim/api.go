@@ -61,9 +61,9 @@ type state struct {
 	eventSeq    int64
 	inboxSignal chan struct{}
 
-	surface   surfaceState    // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
-	insight   *insightState   // statistics, rids, quota resets, comments (insight.go)
-	cardSt    *cardState      // 微信卡券 (sim/card.go), created lazily
+	surface surfaceState  // one-time subscriptions, auto-reply rules, openid migration, vision (surface.go)
+	insight *insightState // statistics, rids, quota resets, comments (insight.go)
+	cardSt  *cardState    // 微信卡券 (sim/card.go), created lazily
 }
 
 func (s *Sim) initState() {
