@@ -354,6 +354,11 @@ func (s *Sim) Close() {
 	}
 	s.closed = true
 	s.mu.Unlock()
+	if s.hub.first() == s { // the first account closes the accounts added to it
+		for _, a := range s.Accounts()[1:] {
+			a.Close()
+		}
+	}
 	if s.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_ = s.srv.Shutdown(ctx)
@@ -370,11 +375,6 @@ func (s *Sim) Close() {
 		delete(s.subs, id)
 	}
 	s.mu.Unlock()
-	if s.hub.first() == s { // the first account closes the accounts added to it
-		for _, a := range s.Accounts()[1:] {
-			a.Close()
-		}
-	}
 }
 
 func (s *Sim) now() time.Time {
