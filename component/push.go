@@ -195,17 +195,8 @@ func (p *Platform) PushHandler() http.Handler {
 			http.Error(w, "invalid signature or ciphertext", http.StatusForbidden)
 			return
 		}
-		push, err := ParsePush(plain)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		if push.AppID != p.cfg.AppID {
-			http.Error(w, "push for another platform", http.StatusForbidden)
-			return
-		}
 		ctx := r.Context()
-		key, seen := p.recordPush(ctx, sig, push)
+		key, seen := p.recordPush(ctx, sig)
 		if seen {
 			// The same push again (a replay, to this instance or another,
 			// or WeChat's retry of a push whose answer it missed): it was
@@ -213,8 +204,19 @@ func (p *Platform) PushHandler() http.Handler {
 			writePushSuccess(w)
 			return
 		}
+		push, err := ParsePush(plain)
+		if err != nil {
+			p.forgetPush(ctx, key)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if push.AppID != p.cfg.AppID {
+			p.forgetPush(ctx, key)
+			http.Error(w, "push for another platform", http.StatusForbidden)
+			return
+		}
 		if err := p.HandlePush(ctx, push); err != nil {
-			p.forgetPush(ctx, key, push)
+			p.forgetPush(ctx, key)
 			p.logger.LogAttrs(ctx, slog.LevelError, "component push failed",
 				slog.Any("push", push), slog.String("error", err.Error()))
 			http.Error(w, "push not handled", http.StatusInternalServerError)
@@ -260,38 +262,39 @@ func (p *Platform) pushKey(sig string) string {
 }
 
 // recordPush records the push signed sig in the dedup store (set-if-absent,
-// for seenTTL) and reports whether it was already there. key is "" when
-// nothing was recorded: the store failed, which is logged, and the push is
-// handled anyway (message.Server's rule).
-func (p *Platform) recordPush(ctx context.Context, sig string, push *Push) (key string, seen bool) {
+// for seenTTL) and reports whether it was already there. It runs before
+// the push is parsed, so that a replay costs no more than its signature
+// check. key is "" when nothing was recorded: the store failed, which is
+// logged, and the push is handled anyway (message.Server's rule).
+func (p *Platform) recordPush(ctx context.Context, sig string) (key string, seen bool) {
 	key = p.pushKey(sig)
 	seen, err := p.dedup.SeenBefore(ctx, key, p.seenTTL())
 	if err != nil {
 		p.logger.LogAttrs(ctx, slog.LevelWarn, "component push: dedup store failed; handling the push anyway",
-			slog.String("info_type", push.InfoType), slog.String("error", err.Error()))
+			slog.String("error", err.Error()))
 		return "", false
 	}
 	if seen {
 		if p.logger.Enabled(ctx, slog.LevelDebug) {
-			p.logger.LogAttrs(ctx, slog.LevelDebug, "component push: duplicate answered with success",
-				slog.String("info_type", push.InfoType))
+			p.logger.LogAttrs(ctx, slog.LevelDebug, "component push: duplicate answered with success")
 		}
 		return "", true
 	}
 	return key, false
 }
 
-// forgetPush drops the record of a push whose handling failed, so that
-// WeChat's retry handles it again (message.Server's WithRetryOnError). A
-// store that cannot forget (no message.DedupForgetter) drops the retries.
-func (p *Platform) forgetPush(ctx context.Context, key string, push *Push) {
+// forgetPush drops the record of a push that was not handled (its handling
+// failed, or it was refused), so that WeChat's retry runs it again
+// (message.Server's WithRetryOnError). A store that cannot forget (no
+// message.DedupForgetter) drops the retries.
+func (p *Platform) forgetPush(ctx context.Context, key string) {
 	f, ok := p.dedup.(message.DedupForgetter)
 	if key == "" || !ok {
 		return
 	}
 	if err := f.Forget(context.WithoutCancel(ctx), key); err != nil {
 		p.logger.LogAttrs(ctx, slog.LevelWarn, "component push: dedup store failed to forget a failed push; WeChat's retries will be dropped",
-			slog.String("info_type", push.InfoType), slog.String("error", err.Error()))
+			slog.String("error", err.Error()))
 	}
 }
 

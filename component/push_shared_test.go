@@ -303,3 +303,21 @@ func (l *lockedWriter) Write(b []byte) (int, error) {
 	defer l.mu.Unlock()
 	return l.w.Write(b)
 }
+
+// TestPushRefusedNotRecorded: a signed push that is refused (malformed, or
+// for another platform) is refused again, not answered "success".
+func TestPushRefusedNotRecorded(t *testing.T) {
+	t.Parallel()
+	for name, mk := range backends() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			a, b := instances(t, mk(t), nil)
+			q, body := seal(t, "<xml><AppId>x</AppId></xml>")
+			assert.Equal(t, http.StatusBadRequest, post(a, "/?"+q.Encode(), body).Code)
+			assert.Equal(t, http.StatusBadRequest, post(b, "/?"+q.Encode(), body).Code)
+			q, body = seal(t, strings.Replace(string(mptest.Fixture(t, "verify_ticket.xml")), compAppID, "wx_other", 1))
+			assert.Equal(t, http.StatusForbidden, post(a, "/?"+q.Encode(), body).Code)
+			assert.Equal(t, http.StatusForbidden, post(b, "/?"+q.Encode(), body).Code)
+		})
+	}
+}
