@@ -171,10 +171,13 @@ func WithPushTimestampWindow(d time.Duration) Option {
 // "wxkit:component:<component_appid>:push:<msg_signature>" with
 // st.SeenBefore before handling it, for twice the timestamp window plus a
 // minute (as long as the push can pass the window check); a push already
-// recorded is answered "success" unhandled. When handling fails the record
-// is dropped again if st is a message.DedupForgetter, so WeChat's retry
-// handles it; otherwise the retries are dropped. When st fails, the push is
-// handled anyway and the failure logged (message.Server's rule).
+// recorded is answered "success" unhandled, also while its first delivery
+// is still being handled elsewhere (message.Server's rule), so the event
+// handler should answer quickly. When handling fails the record is dropped
+// again if st is a message.DedupForgetter (both stores above are), so
+// WeChat's retry handles it; otherwise the retries are dropped. When st
+// fails, the push is handled anyway and the failure logged at warning
+// level (message.Server's rule).
 func WithPushDedupStore(st message.DedupStore) Option {
 	return func(s *settings) error {
 		if st == nil {
