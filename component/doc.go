@@ -22,16 +22,24 @@
 //	st := redisstore.New(rdb, "wx_component_appid") // component/redisstore
 //	p, err := component.New(component.Config{AppID: "wx_component_appid", AppSecret: "…", Token: "…", EncodingAESKey: "…"},
 //		component.WithTicketStore(st), component.WithRefreshTokenStore(st),
-//		component.WithTokenStore(tokenredis.New(rdb))) // token/redisstore
+//		component.WithTokenStore(tokenredis.New(rdb)), // token/redisstore
+//		component.WithPushDedupStore(msgredis.NewDedupStore(rdb, ""))) // message/redisstore
 //	http.Handle("/wechat/ticket", p.PushHandler())
 //	acct, err := p.Client("wx_authorizer_appid")
 //	info, err := user.New(acct).Info(ctx, openid, user.LangZhCN)
 //
 // Replays: PushHandler refuses a push whose timestamp is more than
 // [WithPushTimestampWindow] (default 5 minutes, message.Server's rule) from
-// the clock, answers a push it already handled (same msg_signature) with
-// "success" without handling it again, and keeps the newest ticket when an
-// older one arrives late.
+// the clock; records each push's msg_signature in a dedup store
+// ([WithPushDedupStore]) before handling it, so a push already handled or
+// being handled (a replay, or WeChat's retry) is answered "success" without
+// being handled again, and a push whose handling failed is forgotten so
+// that WeChat's retry runs it; and keeps the newest component_verify_ticket
+// when an older one arrives late ([NewestTicketStore]). A platform running
+// as several instances shares both: message/redisstore.DedupStore and
+// component/redisstore.Store make a push replayed to another instance, or
+// reaching two at once, handled once, and an older ticket reaching one
+// instance after a newer one reached another leaves the newer one stored.
 //
 // Tokens: the component_access_token and every authorizer_access_token are
 // token.Sources sharing WithTokenStore, so N processes fetch each once per

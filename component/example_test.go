@@ -7,8 +7,12 @@ import (
 	"log"
 	"net/http"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/wxkit/mp/component"
+	compredis "github.com/wxkit/mp/component/redisstore"
 	"github.com/wxkit/mp/message"
+	msgredis "github.com/wxkit/mp/message/redisstore"
 	"github.com/wxkit/mp/user"
 )
 
@@ -76,4 +80,22 @@ func ExamplePlatform_Client() {
 		log.Fatal(err)
 	}
 	fmt.Println(info.Nickname)
+}
+
+// A platform running as several instances behind a load balancer: every
+// instance shares the push record and the ticket through one Redis, so a
+// push replayed to another instance, or reaching two at once, is handled
+// once, and a late older component_verify_ticket never replaces a newer one.
+func ExampleWithPushDedupStore() {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
+	st := compredis.New(rdb, "wx_component_appid")
+	p, err := component.New(component.Config{AppID: "wx_component_appid", AppSecret: "APPSECRET",
+		Token: "TOKEN", EncodingAESKey: "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"},
+		component.WithPushDedupStore(msgredis.NewDedupStore(rdb, "")),
+		component.WithTicketStore(st), // a component.NewestTicketStore
+		component.WithRefreshTokenStore(st))
+	if err != nil {
+		log.Fatal(err)
+	}
+	http.Handle("/wechat/ticket", p.PushHandler()) // 授权事件接收URL
 }

@@ -66,6 +66,7 @@ type settings struct {
 	onEvent    func(context.Context, *Push) error
 	jitter     time.Duration
 	window     time.Duration
+	dedup      message.DedupStore
 }
 
 // WithTicketStore keeps the component_verify_ticket in st (default: memory).
@@ -158,6 +159,35 @@ func WithPushTimestampWindow(d time.Duration) Option {
 	return func(s *settings) error { s.window = d; return nil }
 }
 
+// WithPushDedupStore records the pushes to the authorization-event URL
+// (授权事件接收URL: component_verify_ticket and the authorization events) in
+// st, so that each is handled once (default: a message.MemoryDedupStore of
+// this Platform alone). Share it (message/redisstore.DedupStore) when the
+// platform runs as several instances behind a load balancer: a push captured
+// and replayed to another instance inside the timestamp window, or one that
+// reaches two instances at once, is then handled once across all of them.
+//
+// PushHandler records the push's msg_signature under
+// "wxkit:component:<component_appid>:push:<msg_signature>" with
+// st.SeenBefore before handling it, for twice the timestamp window plus a
+// minute (as long as the push can pass the window check); a push already
+// recorded is answered "success" unhandled, also while its first delivery
+// is still being handled elsewhere (message.Server's rule), so the event
+// handler should answer quickly. When handling fails the record is dropped
+// again if st is a message.DedupForgetter (both stores above are), so
+// WeChat's retry handles it; otherwise the retries are dropped. When st
+// fails, the push is handled anyway and the failure logged at warning
+// level (message.Server's rule).
+func WithPushDedupStore(st message.DedupStore) Option {
+	return func(s *settings) error {
+		if st == nil {
+			return errors.New("component: WithPushDedupStore: nil store")
+		}
+		s.dedup = st
+		return nil
+	}
+}
+
 // Platform is one third-party platform. It is safe for concurrent use;
 // create one per component AppID and share it.
 type Platform struct {
@@ -170,9 +200,10 @@ type Platform struct {
 	mu      sync.Mutex
 	clients map[string]*mp.Client
 
+	// lastTicketAt is the CreateTime of the newest ticket stored through a
+	// TicketStore that is not a NewestTicketStore.
 	pushMu       sync.Mutex
-	seenPushes   map[string]time.Time // msg_signature of handled pushes -> forget after
-	lastTicketAt int64                // CreateTime of the newest stored ticket
+	lastTicketAt int64
 }
 
 // New returns a Platform for cfg. AppID and AppSecret are required; Token and
@@ -197,6 +228,9 @@ func New(cfg Config, opts ...Option) (*Platform, error) {
 	if s.store == nil {
 		s.store = token.NewMemoryStore()
 	}
+	if s.dedup == nil {
+		s.dedup = message.NewMemoryDedupStore(0)
+	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -204,7 +238,7 @@ func New(cfg Config, opts ...Option) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Platform{settings: s, cfg: cfg, api: api, clients: map[string]*mp.Client{}, seenPushes: map[string]time.Time{}}
+	p := &Platform{settings: s, cfg: cfg, api: api, clients: map[string]*mp.Client{}}
 	if cfg.Token != "" && cfg.EncodingAESKey != "" {
 		if p.env, err = crypto.NewEnvelope(cfg.Token, cfg.EncodingAESKey, cfg.AppID); err != nil {
 			return nil, fmt.Errorf("component: %w", err)

@@ -87,29 +87,65 @@ type TicketStore interface {
 	PutTicket(ctx context.Context, componentAppID, ticket string) error
 }
 
+// NewestTicketStore is implemented by TicketStores that keep the newest
+// component_verify_ticket across processes. A platform running as several
+// instances receives each ticket push on one of them, and a push delivered
+// late (or an older push replayed inside the timestamp window) must not
+// replace a newer ticket another instance stored: PutTicketIfNewer compares
+// the push's CreateTime with the stored ticket's and writes both together,
+// atomically. PushHandler uses it when the store has it; with a plain
+// TicketStore it compares CreateTimes within its own process only.
+// MemoryTicketStore and component/redisstore.Store implement it.
+type NewestTicketStore interface {
+	TicketStore
+	// PutTicketIfNewer saves ticket, pushed at createTime (the push's
+	// CreateTime, Unix seconds), unless the stored ticket was pushed
+	// later; stored reports whether it was saved. A ticket saved by
+	// PutTicket, or stored without its time, counts as older than any.
+	PutTicketIfNewer(ctx context.Context, componentAppID, ticket string, createTime int64) (stored bool, err error)
+}
+
 // MemoryTicketStore is a TicketStore in process memory.
 type MemoryTicketStore struct {
 	mu sync.Mutex
-	m  map[string]string
+	m  map[string]memTicket
 }
 
+type memTicket struct {
+	ticket  string
+	created int64 // CreateTime of its push; 0 when unknown (PutTicket)
+}
+
+var _ NewestTicketStore = (*MemoryTicketStore)(nil)
+
 // NewMemoryTicketStore returns an empty MemoryTicketStore.
-func NewMemoryTicketStore() *MemoryTicketStore { return &MemoryTicketStore{m: map[string]string{}} }
+func NewMemoryTicketStore() *MemoryTicketStore { return &MemoryTicketStore{m: map[string]memTicket{}} }
 
 // GetTicket implements TicketStore.
 func (s *MemoryTicketStore) GetTicket(_ context.Context, appid string) (string, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.m[appid]
-	return t, ok, nil
+	return t.ticket, ok, nil
 }
 
 // PutTicket implements TicketStore.
 func (s *MemoryTicketStore) PutTicket(_ context.Context, appid, ticket string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.m[appid] = ticket
+	s.m[appid] = memTicket{ticket: ticket}
 	return nil
+}
+
+// PutTicketIfNewer implements NewestTicketStore.
+func (s *MemoryTicketStore) PutTicketIfNewer(_ context.Context, appid, ticket string, createTime int64) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t, ok := s.m[appid]; ok && createTime < t.created {
+		return false, nil
+	}
+	s.m[appid] = memTicket{ticket: ticket, created: createTime}
+	return true, nil
 }
 
 // maxPushBody caps a push body.
@@ -117,11 +153,15 @@ const maxPushBody = 64 << 10
 
 // PushHandler returns the handler of the authorization-event URL
 // (授权事件接收URL). It refuses timestamps outside the window
-// ([WithPushTimestampWindow]), verifies msg_signature, answers a push it
-// already handled "success" without handling it again, decrypts the body with the
-// platform's key, stores a component_verify_ticket, deletes the refresh token
-// of an account that cancelled its authorization, hands other pushes to the
-// WithEventHandler function, and answers "success".
+// ([WithPushTimestampWindow]), verifies msg_signature, decrypts the body
+// with the platform's key, answers a push already recorded in the dedup
+// store ([WithPushDedupStore]) "success" without handling it again, stores
+// a component_verify_ticket unless a newer one is stored
+// ([NewestTicketStore]), deletes the refresh token of an account that
+// cancelled its authorization, hands other pushes to the WithEventHandler
+// function, and answers "success". A push whose handling failed is
+// answered 500 and forgotten by the dedup store, so WeChat's retry runs it
+// again.
 func (p *Platform) PushHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p.env == nil {
@@ -155,32 +195,40 @@ func (p *Platform) PushHandler() http.Handler {
 			http.Error(w, "invalid signature or ciphertext", http.StatusForbidden)
 			return
 		}
-		if p.handledBefore(sig) {
-			// The same push again (a replay, or WeChat's retry of a push
-			// whose answer it missed): it was handled, so it is not again.
-			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-			_, _ = io.WriteString(w, "success")
+		ctx := r.Context()
+		key, seen := p.recordPush(ctx, sig)
+		if seen {
+			// The same push again (a replay, to this instance or another,
+			// or WeChat's retry of a push whose answer it missed): it was
+			// handled, or is being handled, so it is not again.
+			writePushSuccess(w)
 			return
 		}
 		push, err := ParsePush(plain)
 		if err != nil {
+			p.forgetPush(ctx, key)
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
 		if push.AppID != p.cfg.AppID {
+			p.forgetPush(ctx, key)
 			http.Error(w, "push for another platform", http.StatusForbidden)
 			return
 		}
-		if err := p.HandlePush(r.Context(), push); err != nil {
-			p.logger.LogAttrs(r.Context(), slog.LevelError, "component push failed",
+		if err := p.HandlePush(ctx, push); err != nil {
+			p.forgetPush(ctx, key)
+			p.logger.LogAttrs(ctx, slog.LevelError, "component push failed",
 				slog.Any("push", push), slog.String("error", err.Error()))
 			http.Error(w, "push not handled", http.StatusInternalServerError)
 			return
 		}
-		p.markHandled(sig)
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, "success")
+		writePushSuccess(w)
 	})
+}
+
+func writePushSuccess(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "success")
 }
 
 // freshTimestamp applies message.Server's rule: the push's timestamp is
@@ -206,38 +254,61 @@ func (p *Platform) seenTTL() time.Duration {
 	return 2*w + time.Minute
 }
 
-// handledBefore reports whether the push signed sig was already handled.
-// The signature covers the ciphertext, timestamp and nonce, so it names
-// the push.
-func (p *Platform) handledBefore(sig string) bool {
-	p.pushMu.Lock()
-	defer p.pushMu.Unlock()
-	exp, ok := p.seenPushes[sig]
-	return ok && p.api.Now().Before(exp)
+// pushKey is the dedup key of the push signed sig. The signature covers
+// the ciphertext, timestamp and nonce, so it names the push; the prefix
+// scopes it to this platform when the store is shared.
+func (p *Platform) pushKey(sig string) string {
+	return "wxkit:component:" + p.cfg.AppID + ":push:" + sig
 }
 
-// markHandled remembers a handled push, dropping the expired marks once
-// the set has grown.
-func (p *Platform) markHandled(sig string) {
-	now := p.api.Now()
-	p.pushMu.Lock()
-	defer p.pushMu.Unlock()
-	if len(p.seenPushes) >= 1024 {
-		for k, exp := range p.seenPushes {
-			if !now.Before(exp) {
-				delete(p.seenPushes, k)
-			}
-		}
+// recordPush records the push signed sig in the dedup store (set-if-absent,
+// for seenTTL) and reports whether it was already there. It runs before
+// the push is parsed, so that a replay costs no more than its signature
+// check. key is "" when nothing was recorded: the store failed, which is
+// logged, and the push is handled anyway (message.Server's rule).
+func (p *Platform) recordPush(ctx context.Context, sig string) (key string, seen bool) {
+	key = p.pushKey(sig)
+	seen, err := p.dedup.SeenBefore(ctx, key, p.seenTTL())
+	if err != nil {
+		p.logger.LogAttrs(ctx, slog.LevelWarn, "component push: dedup store failed; handling the push anyway",
+			slog.String("error", err.Error()))
+		return "", false
 	}
-	p.seenPushes[sig] = now.Add(p.seenTTL())
+	if seen {
+		if p.logger.Enabled(ctx, slog.LevelDebug) {
+			p.logger.LogAttrs(ctx, slog.LevelDebug, "component push: duplicate answered with success")
+		}
+		return "", true
+	}
+	return key, false
+}
+
+// forgetPush drops the record of a push that was not handled (its handling
+// failed, or it was refused), so that WeChat's retry runs it again
+// (message.Server's WithRetryOnError). A store that cannot forget (no
+// message.DedupForgetter) drops the retries.
+func (p *Platform) forgetPush(ctx context.Context, key string) {
+	f, ok := p.dedup.(message.DedupForgetter)
+	if key == "" || !ok {
+		return
+	}
+	if err := f.Forget(context.WithoutCancel(ctx), key); err != nil {
+		p.logger.LogAttrs(ctx, slog.LevelWarn, "component push: dedup store failed to forget a failed push; WeChat's retries will be dropped",
+			slog.String("error", err.Error()))
+	}
 }
 
 // HandlePush acts on a decoded push, as PushHandler does.
 func (p *Platform) HandlePush(ctx context.Context, push *Push) error {
 	switch push.InfoType {
 	case InfoVerifyTicket:
-		// A ticket older than the one stored (a delayed or replayed push)
-		// does not replace it.
+		// A ticket older than the one stored (a delayed push, or a replay
+		// of an older one) does not replace it.
+		if st, ok := p.tickets.(NewestTicketStore); ok {
+			_, err := st.PutTicketIfNewer(ctx, p.cfg.AppID, push.ComponentVerifyTicket, push.CreateTime)
+			return err
+		}
+		// A store without the comparison: compare in this process only.
 		p.pushMu.Lock()
 		older := push.CreateTime < p.lastTicketAt
 		if !older {
