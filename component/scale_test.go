@@ -378,13 +378,18 @@ func startWorker(b *testing.B, cfg string) *workerProc {
 	}()
 	b.Cleanup(func() {
 		_ = stdin.Close()
+		done := drained(w.lines)
 		select {
-		case <-drained(w.lines):
+		case <-done:
 		case <-time.After(30 * time.Second):
 			_ = cmd.Process.Kill()
-			<-drained(w.lines)
+			<-done
 		}
-		_ = cmd.Wait()
+		// A worker that failed (a data race under -race exits 66) fails
+		// the benchmark, with what it wrote.
+		if err := cmd.Wait(); err != nil {
+			b.Errorf("worker %s: %v\n%s", w.addr, err, w.stderr)
+		}
 	})
 	w.addr = w.expect(b, "addr", time.Minute)[0]
 	return w
