@@ -280,9 +280,9 @@ func TestHoistGlobalFlags(t *testing.T) {
 		{"--sim=U send x", "send --sim=U x"},
 		{"--account A send x", "send --account A x"},
 		{"--sim U --account=A users", "users --sim U --account=A"},
-		{"--account A", "--account A"},                         // serve: one more account
+		{"--account A", "--account A"},                           // serve: one more account
 		{"--account A --accounts 3", "--account A --accounts 3"}, // serve
-		{"--account A --account B", "--account A --account B"}, // serve
+		{"--account A --account B", "--account A --account B"},   // serve
 		{"--addr X", "--addr X"},
 		{"send --account A", "send --account A"},
 	} {
