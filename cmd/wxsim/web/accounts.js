@@ -50,7 +50,7 @@
     document.dispatchEvent(ev);
   }
 
-  var css = '.topbar #account{max-width:170px;margin-left:6px;padding:2px 4px;border:1px solid #ccc;border-radius:4px;' +
+  var css = '.topbar #account{max-width:210px;margin-left:6px;padding:2px 4px;border:1px solid #ccc;border-radius:4px;' +
     'background:#f7f7f7;font-size:12px;font-weight:400}.topbar #account[hidden]{display:none}' +
     '.topbar.accounts #account-name{display:none}';
   var style = document.createElement('style');
@@ -63,7 +63,7 @@
   sel.hidden = true;
 
   function label(a, i) {
-    return (i + 1) + '. 公众号 ' + a.original_id + (a.component_authorized ? ' (已授权第三方)' : '');
+    return (i + 1) + '. ' + a.original_id + (a.component_authorized ? ' · 已授权第三方' : '');
   }
 
   function render(list) {
