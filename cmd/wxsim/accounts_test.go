@@ -327,6 +327,7 @@ func TestServeAccounts(t *testing.T) {
 	for _, want := range []string{
 		"WECHAT_APPID=" + sim.DefaultAppID + "\n",
 		"WECHAT_APPSECRET=" + sim.DefaultAppSecret + "\n",
+		"Official Account credentials (account 1 of 3, the default one)",
 		"2 more Official Accounts at the same address",
 		"# account 2, original ID gh_51a0de000002 (原始ID), callback none yet: wxsim callback --account wxshop0000000001 URL\n" +
 			"WECHAT_APPID=wxshop0000000001\nWECHAT_APPSECRET=shopsecret\n",

@@ -273,7 +273,11 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 	fmt.Fprintf(tw, "  Original ID\t%s (原始ID)\n", acct.OriginalID)
 	_ = tw.Flush()
 
-	fmt.Fprintf(w, "\nOfficial Account credentials, for your bot's environment:\n\n")
+	if n := len(srv.sim.Accounts()); n > 1 {
+		fmt.Fprintf(w, "\nOfficial Account credentials (account 1 of %d, the default one), for your bot's environment:\n\n", n)
+	} else {
+		fmt.Fprintf(w, "\nOfficial Account credentials, for your bot's environment:\n\n")
+	}
 	fmt.Fprintf(w, "WECHAT_APPID=%s\n", acct.AppID)
 	fmt.Fprintf(w, "WECHAT_APPSECRET=%s\n", acct.AppSecret)
 	fmt.Fprintf(w, "WECHAT_TOKEN=%s\n", acct.Token)
