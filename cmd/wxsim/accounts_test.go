@@ -389,3 +389,43 @@ func TestLogAllActivityNamesAccounts(t *testing.T) {
 	assert.Contains(t, got, "reply  bot → Bob@gh_51a0de000002: passive reply (被动回复) text welcome to B")
 	assert.Equal(t, 4, strings.Count(got, "\n"), got)
 }
+
+// BenchmarkControlAPIAccount measures a control-API request that names an
+// account (GET /sim/api/menu?account=APPID of the second of two accounts)
+// against the same request of the default account and a stdlib floor (a
+// ServeMux answering the same JSON).
+func BenchmarkControlAPIAccount(b *testing.B) {
+	s, err := sim.NewHandler(sim.Options{BaseURL: "http://127.0.0.1:1"})
+	require.NoError(b, err)
+	defer s.Close()
+	second, err := s.AddAccount(sim.Options{})
+	require.NoError(b, err)
+	a := newApp(s, nil, "", nil)
+	defer a.close()
+	h := a.handler()
+	floor := http.NewServeMux()
+	floor.HandleFunc("GET /sim/api/menu", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"button": []sim.Button{}})
+	})
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+		path string
+	}{
+		{"floor", floor, "/sim/api/menu"},
+		{"first", h, "/sim/api/menu"},
+		{"second", h, "/sim/api/menu?account=" + second.Account().AppID},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", c.path, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				c.h.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatal(rec.Code)
+				}
+			}
+		})
+	}
+}
