@@ -429,3 +429,23 @@ func BenchmarkControlAPIAccount(b *testing.B) {
 		})
 	}
 }
+
+// An account added to the simulator after the program started is served
+// too (its feed starts when the control API first meets it).
+func TestAccountsAddedLater(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, envOptions{noPay: true, noBot: true})
+	c, err := e.sim.AddAccount(sim.Options{AppID: "wx_later", OriginalID: "gh_later"})
+	require.NoError(t, err)
+	var in info
+	require.Equal(t, http.StatusOK, e.call(t, "GET", "/sim/api/info", nil, &in))
+	require.Len(t, in.Accounts, 2)
+	assert.Equal(t, "gh_later", in.Accounts[1].OriginalID)
+	var r actionResponse
+	require.Equal(t, http.StatusOK, e.call(t, "POST", "/sim/api/followers/Cy/follow?account=wx_later", nil, &r))
+	require.Len(t, c.Users(), 1)
+	var items []chatItem
+	require.Equal(t, http.StatusOK, e.call(t, "GET", "/sim/api/events?account=wx_later", nil, &items))
+	assert.NotEmpty(t, items)
+	assert.Empty(t, e.sim.Users())
+}
