@@ -158,7 +158,7 @@ func runCommand(ctx context.Context, name string, cmd command, args []string, st
 	}
 	fs.StringVar(&o.Sim, "sim", def, "the running simulator's URL ($WXSIM_URL)")
 	fs.BoolVar(&o.JSON, "json", false, "print the API's JSON answer")
-	fs.StringVar(&o.Account, "account", getenv("WXSIM_ACCOUNT"), "the AppID of the Official Account to act on, when the simulator hosts several ($WXSIM_ACCOUNT; default the first)")
+	fs.StringVar(&o.Account, "account", getenv("WXSIM_ACCOUNT"), "the `APPID` of the Official Account to act on, when the simulator hosts several ($WXSIM_ACCOUNT; default the first)")
 	cmd.setup(fs, o)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim %s\n\nFlags:\n", cmd.summary)

@@ -81,8 +81,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.MiniPrograms, "linked-miniprograms", "", "comma-separated appids of the mini programs linked to the account (others answer 40166)")
 	fs.Var((*hostList)(&c.AllowHosts), "allow-host", "a Host name to accept besides 127.0.0.1, ::1 and localhost (repeatable; \"*\" accepts any): needed to reach a non-loopback --addr")
 	fs.BoolVar(&c.Quiet, "q", false, "do not print a line for each push and reply")
-	fs.IntVar(&c.Accounts, "accounts", 1, fmt.Sprintf("how many Official Accounts to host at the same address (1 to %d): the first is the one above, the others get numbered credentials (AppID wx51a0de0000000002, ...); the control API, the CLI (--account APPID) and the chat page select one", maxAccounts))
-	fs.Var((*accountList)(&c.MoreAccounts), "account", "host one more Official Account with this AppID (and AppSecret; a numbered one when omitted), after the first (repeatable; --accounts then counts them)")
+	fs.IntVar(&c.Accounts, "accounts", 1, fmt.Sprintf("how many Official Accounts to host at the same address (1 to %d): the first is the one the other flags describe, the others get numbered credentials (AppID wx51a0de0000000002, ...); the control API (?account=APPID), the subcommands (--account APPID) and the chat page select one", maxAccounts))
+	fs.Var((*accountList)(&c.MoreAccounts), "account", "host one more Official Account, after the first, with the credentials `APPID[:SECRET]` (a numbered AppSecret when omitted; repeatable; --accounts counts them)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
