@@ -15,7 +15,8 @@ import (
 // lists them (#account); switching to the second makes the page act on it:
 // its follower follows and chats with the second account's bot, the choice
 // survives a reload (?account=), and switching back shows the first
-// account's (empty) conversation. With one account the switcher is hidden.
+// account's (empty) conversation; an appid it does not host falls back to
+// the first. With one account the switcher is hidden.
 // The screenshot is kept as wxsim-accounts.png under $ARTIFACTS_DIR.
 func TestBrowserAccountSwitcher(t *testing.T) {
 	if testing.Short() {
@@ -68,6 +69,14 @@ func TestBrowserAccountSwitcher(t *testing.T) {
 		browsertest.WaitJS("the URL names no account", `location.search === ''`),
 		browsertest.WaitText("#account-name", "gh_51a0de000001"),
 		browsertest.WaitJS("A's empty conversation", `!document.querySelector('.bubble') && document.getElementById('follower-select').options.length === 1 && document.getElementById('current-name').textContent === '—'`),
+	)
+
+	// An account the simulator does not host (any more): the first.
+	browsertest.Run(t, ctx, 60*time.Second,
+		chromedp.Navigate(e.URL+"/?account=wx_gone"),
+		browsertest.WaitJS("the URL names no account", `location.search === ''`),
+		browsertest.WaitText("#account-name", "gh_51a0de000001"),
+		browsertest.WaitJS("the first account chosen", `document.getElementById('account').value === '`+e.sim.Account().AppID+`'`),
 	)
 
 	// One account: no switcher.
