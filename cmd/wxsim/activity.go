@@ -15,13 +15,17 @@ import (
 // answer (passive reply, no reply, rejected reply) and every message the
 // account sends a follower through the API (客服消息, 模板消息, 群发), until
 // stop is called. It is wxsim's default terminal output; -q turns it off.
-func logActivity(s *sim.Sim, w io.Writer) (stop func()) {
+func logActivity(s *sim.Sim, w io.Writer) (stop func()) { return logActivityAs(s, w, "") }
+
+// logActivityAs is logActivity naming the follower "NAME@LABEL" when label
+// is not empty (the account, when several are hosted).
+func logActivityAs(s *sim.Sim, w io.Writer, label string) (stop func()) {
 	events, cancel := s.Subscribe()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		for ev := range events {
-			if line := activityLine(s, ev); line != "" {
+			if line := activityLine(s, ev, label); line != "" {
 				fmt.Fprintln(w, line)
 			}
 		}
@@ -39,10 +43,13 @@ func logActivity(s *sim.Sim, w io.Writer) (stop func()) {
 }
 
 // activityLine describes one event in a line, or "" for events not logged.
-func activityLine(s *sim.Sim, ev sim.Event) string {
+func activityLine(s *sim.Sim, ev sim.Event, label string) string {
 	who := ev.OpenID
 	if f, ok := s.User(ev.OpenID); ok {
 		who = f.Name()
+	}
+	if label != "" {
+		who += "@" + label
 	}
 	ts := ev.Time.Local().Format("15:04:05")
 	switch ev.Kind {

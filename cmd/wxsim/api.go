@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wxkit/mp/sim"
@@ -21,37 +22,161 @@ import (
 // maxBody bounds the JSON bodies of the control API.
 const maxBody = 64 << 10
 
-// app is the running simulator program: the platform (sim), the WeChat Pay
-// simulator mounted on it, the event feed and the control API plus the chat
-// page served next to the platform's own endpoints.
+// app is the running simulator program: the platform (sim) with the
+// Official Accounts it hosts, the WeChat Pay simulator mounted on it, an
+// event feed per account and the control API plus the chat page served next
+// to the platform's own endpoints.
+//
+// Every control-API request acts on one account: the one its query
+// parameter account=APPID names, the first one by default. Handlers reach
+// it through a.sim(r), a.feed(r), a.lookup(r, user) and a.follower(w, r).
 type app struct {
-	sim   *sim.Sim
-	pay   *paysim.Platform // nil when WeChat Pay is not simulated
+	mu       sync.Mutex
+	root     *sim.Sim            // the first account: its handler serves the platform for all
+	accounts []*account          // the hosted accounts, the first first
+	byAppID  map[string]*account // appid -> account
+	closed   bool
+
+	pay   *paysim.Platform // nil when WeChat Pay is not simulated (one for all accounts)
 	mchid string
-	feed  *feed
-	unsub func()
 	log   *slog.Logger
 	// heartbeat is how often an idle event stream sends a comment line.
 	heartbeat time.Duration
 }
 
-// newApp wires the control API and the chat page around a simulator. The
+// account is one hosted Official Account as the control API sees it: its
+// simulator and the feed of its events (its followers' conversations).
+type account struct {
+	sim   *sim.Sim
+	feed  *feed
+	unsub func()
+}
+
+// newApp wires the control API and the chat page around a simulator and
+// every account it hosts (sim.Sim.AddAccount: add them before). The
 // simulator must have been created with the pay platform's handler in
 // sim.Options.Pay when pay is not nil.
 func newApp(s *sim.Sim, pay *paysim.Platform, mchid string, log *slog.Logger) *app {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	ch, unsub := s.Subscribe()
-	return &app{sim: s, pay: pay, mchid: mchid, feed: newFeed(ch, 0), unsub: unsub, log: log, heartbeat: 15 * time.Second}
+	a := &app{root: s, byAppID: map[string]*account{}, pay: pay, mchid: mchid, log: log, heartbeat: 15 * time.Second}
+	for _, acct := range s.Accounts() {
+		a.add(acct)
+	}
+	return a
 }
 
-// close ends the event streams and the feed. The simulator is closed by
+// add starts recording the events of a hosted account. a.mu must be held,
+// or a not yet shared.
+func (a *app) add(s *sim.Sim) *account {
+	ch, unsub := s.Subscribe()
+	acc := &account{sim: s, feed: newFeed(ch, 0), unsub: unsub}
+	if a.closed {
+		acc.feed.close()
+	}
+	a.accounts = append(a.accounts, acc)
+	a.byAppID[s.Account().AppID] = acc
+	return acc
+}
+
+// first returns the first account (the default of the control API).
+func (a *app) first() *account {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.accounts[0]
+}
+
+// list returns the hosted accounts, the first first.
+func (a *app) list() []*account {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.accounts) != len(a.root.Accounts()) {
+		a.catchUp()
+	}
+	return append([]*account(nil), a.accounts...)
+}
+
+// catchUp records the accounts added to the simulator after newApp. a.mu
+// must be held.
+func (a *app) catchUp() {
+	for _, s := range a.root.Accounts() {
+		if a.byAppID[s.Account().AppID] == nil {
+			a.add(s)
+		}
+	}
+}
+
+// account returns the hosted account with that appid ("" is the first),
+// or nil.
+func (a *app) account(appid string) *account {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if appid == "" {
+		return a.accounts[0]
+	}
+	if acc := a.byAppID[appid]; acc != nil {
+		return acc
+	}
+	if s := a.root.AccountByAppID(appid); s != nil { // added after newApp
+		a.catchUp()
+		return a.byAppID[appid]
+	}
+	return nil
+}
+
+// close ends the event streams and the feeds. The simulator is closed by
 // its owner.
 func (a *app) close() {
-	a.feed.close()
-	a.unsub()
+	a.mu.Lock()
+	a.closed = true
+	accs := append([]*account(nil), a.accounts...)
+	a.mu.Unlock()
+	for _, acc := range accs {
+		acc.feed.close()
+		acc.unsub()
+	}
 }
+
+// accountKey is the context key of the account a control-API request acts
+// on.
+type accountKey struct{}
+
+// selectAccount resolves the account=APPID query parameter of control-API
+// requests (default: the first account), answering 404 unknown_account
+// for an appid the simulator does not host.
+func (a *app) selectAccount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/sim/api/") {
+			id := r.URL.Query().Get("account")
+			acc := a.account(id)
+			if acc == nil {
+				writeError(w, http.StatusNotFound, "unknown_account",
+					fmt.Sprintf("the simulator hosts no account with appid %q (GET /sim/api/info lists them; wxsim serve --accounts N hosts more)", id))
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), accountKey{}, acc))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// acct returns the account a control-API request acts on.
+func (a *app) acct(r *http.Request) *account {
+	if acc, ok := r.Context().Value(accountKey{}).(*account); ok {
+		return acc
+	}
+	if acc := a.account(r.URL.Query().Get("account")); acc != nil {
+		return acc
+	}
+	return a.first()
+}
+
+// sim returns the simulator of the account the request acts on.
+func (a *app) sim(r *http.Request) *sim.Sim { return a.acct(r).sim }
+
+// feed returns the event feed of the account the request acts on.
+func (a *app) feed(r *http.Request) *feed { return a.acct(r).feed }
 
 // extraAPI lists control-API endpoints that live in files of their own (one
 // file per simulated feature: cards, comments, complaints, …), added from
@@ -82,8 +207,8 @@ func (a *app) handler() http.Handler {
 	mux.HandleFunc("/sim/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "no such endpoint or method: "+r.Method+" "+r.URL.Path)
 	})
-	mux.Handle("/", a.sim)
-	return sameOrigin(mux)
+	mux.Handle("/", a.root)
+	return sameOrigin(a.selectAccount(mux))
 }
 
 // sameOrigin refuses control API calls that change something when a
@@ -145,22 +270,42 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 // info is what GET /sim/api/info answers: public facts only, no secrets.
+// AppID, OriginalID, SafeMode and CallbackURL are the selected account's
+// (?account=, the first by default); Accounts lists every hosted account.
 type info struct {
-	BaseURL     string `json:"base_url"`
-	ChatURL     string `json:"chat_url"`
-	AppID       string `json:"appid"`
-	OriginalID  string `json:"original_id"`
-	SafeMode    bool   `json:"safe_mode"`
-	CallbackURL string `json:"callback_url"`
-	MchID       string `json:"mchid,omitempty"`
+	BaseURL     string        `json:"base_url"`
+	ChatURL     string        `json:"chat_url"`
+	AppID       string        `json:"appid"`
+	OriginalID  string        `json:"original_id"`
+	SafeMode    bool          `json:"safe_mode"`
+	CallbackURL string        `json:"callback_url"`
+	MchID       string        `json:"mchid,omitempty"`
+	Selected    string        `json:"selected"` // the appid of the selected account
+	Accounts    []accountInfo `json:"accounts"`
 }
 
-func (a *app) handleInfo(w http.ResponseWriter, _ *http.Request) {
-	acct := a.sim.Account()
-	writeJSON(w, http.StatusOK, info{
-		BaseURL: a.sim.URL, ChatURL: a.sim.URL + "/", AppID: acct.AppID, OriginalID: acct.OriginalID,
-		SafeMode: a.sim.SafeMode(), CallbackURL: a.sim.CallbackURL(), MchID: a.mchid,
-	})
+// accountInfo describes a hosted account in GET /sim/api/info.
+type accountInfo struct {
+	AppID               string `json:"appid"`
+	OriginalID          string `json:"original_id"`
+	CallbackURL         string `json:"callback_url"`
+	ComponentAuthorized bool   `json:"component_authorized"`
+	Selected            bool   `json:"selected,omitempty"`
+}
+
+func (a *app) handleInfo(w http.ResponseWriter, r *http.Request) {
+	s := a.sim(r)
+	acct := s.Account()
+	out := info{
+		BaseURL: s.URL, ChatURL: s.URL + "/", AppID: acct.AppID, OriginalID: acct.OriginalID,
+		SafeMode: s.SafeMode(), CallbackURL: s.CallbackURL(), MchID: a.mchid, Selected: acct.AppID,
+	}
+	for _, acc := range a.list() {
+		ac := acc.sim.Account()
+		out.Accounts = append(out.Accounts, accountInfo{AppID: ac.AppID, OriginalID: ac.OriginalID,
+			CallbackURL: acc.sim.CallbackURL(), ComponentAuthorized: acc.sim.ComponentAuthorized(), Selected: acc.sim == s})
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // followerJSON describes a simulated user.
@@ -175,9 +320,9 @@ func describe(f *sim.Follower) followerJSON {
 	return followerJSON{OpenID: f.OpenID(), UnionID: f.UnionID(), Name: f.Name(), Following: f.Following()}
 }
 
-func (a *app) handleFollowers(w http.ResponseWriter, _ *http.Request) {
+func (a *app) handleFollowers(w http.ResponseWriter, r *http.Request) {
 	out := []followerJSON{}
-	for _, f := range a.sim.Users() {
+	for _, f := range a.sim(r).Users() {
 		out = append(out, describe(f))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -211,7 +356,7 @@ func (a *app) handleCreateFollower(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_name", err.Error())
 		return
 	}
-	f, created := a.getOrCreate(req.Name)
+	f, created := a.getOrCreate(r, req.Name)
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
@@ -220,20 +365,28 @@ func (a *app) handleCreateFollower(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, describe(f))
 }
 
-// getOrCreate returns the first user named name, creating one if needed.
-func (a *app) getOrCreate(name string) (*sim.Follower, bool) {
-	if f := a.lookup(name); f != nil {
+// getOrCreate returns the selected account's first user named name,
+// creating one if needed.
+func (a *app) getOrCreate(r *http.Request, name string) (*sim.Follower, bool) {
+	if f := a.lookup(r, name); f != nil {
 		return f, false
 	}
-	return a.sim.NewUser(name), true
+	return a.sim(r).NewUser(name), true
 }
 
-// lookup finds a user by openid or by name (the first created wins).
-func (a *app) lookup(user string) *sim.Follower {
-	if f, ok := a.sim.User(user); ok {
+// lookup finds a user of the account the request acts on by openid or by
+// name (the first created wins).
+func (a *app) lookup(r *http.Request, user string) *sim.Follower {
+	return a.acct(r).lookup(user)
+}
+
+// lookup finds a user of the account by openid or by name (the first
+// created wins).
+func (acc *account) lookup(user string) *sim.Follower {
+	if f, ok := acc.sim.User(user); ok {
 		return f
 	}
-	for _, f := range a.sim.Users() {
+	for _, f := range acc.sim.Users() {
 		if f.Name() == user {
 			return f
 		}
@@ -244,7 +397,7 @@ func (a *app) lookup(user string) *sim.Follower {
 // follower resolves the {user} of a path or writes a 404.
 func (a *app) follower(w http.ResponseWriter, r *http.Request) *sim.Follower {
 	user := r.PathValue("user")
-	if f := a.lookup(user); f != nil {
+	if f := a.lookup(r, user); f != nil {
 		return f
 	}
 	writeError(w, http.StatusNotFound, "unknown_user", fmt.Sprintf("no simulated user %q: create one by following (wxsim follow --user %s)", user, user))
@@ -276,8 +429,9 @@ func (a *app) handleInbox(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.feed.sync()
-	items, _ := a.feed.since(since, f.OpenID())
+	fd := a.feed(r)
+	fd.sync()
+	items, _ := fd.since(since, f.OpenID())
 	if items == nil {
 		items = []chatItem{}
 	}
@@ -375,12 +529,12 @@ func (a *app) handleAction(w http.ResponseWriter, r *http.Request) {
 	var f *sim.Follower
 	if action == "follow" {
 		user := r.PathValue("user")
-		if f = a.lookup(user); f == nil {
+		if f = a.lookup(r, user); f == nil {
 			if err := validName(user); err != nil {
 				writeError(w, http.StatusBadRequest, "bad_name", err.Error())
 				return
 			}
-			f = a.sim.NewUser(user)
+			f = a.sim(r).NewUser(user)
 		}
 	} else if f = a.follower(w, r); f == nil {
 		return
@@ -394,7 +548,7 @@ func (a *app) handleAction(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, sim.ErrUnknownQRCode) && req.Scene != "" && req.Ticket == "" {
 		// A scene nobody created yet: create its QR code, as the account's
 		// operator would in the admin console, then scan it.
-		if cerr := a.createQRCode(req.Scene); cerr != nil {
+		if cerr := a.createQRCode(a.sim(r), req.Scene); cerr != nil {
 			writeError(w, http.StatusInternalServerError, "qrcode", "creating a QR code for scene "+req.Scene+": "+cerr.Error())
 			return
 		}
@@ -562,14 +716,15 @@ func isHTTPURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// createQRCode creates a 30-day temporary QR code (生成带参数的二维码) for
-// scene through the simulated API, in process. It fetches the stable
-// access_token without force_refresh, which leaves the bot's tokens valid.
-func (a *app) createQRCode(scene string) error {
+// createQRCode creates a 30-day temporary QR code (生成带参数的二维码) of
+// the account s for scene through the simulated API, in process. It
+// fetches the stable access_token without force_refresh, which leaves the
+// bot's tokens valid.
+func (a *app) createQRCode(s *sim.Sim, scene string) error {
 	if len(scene) > 64 {
 		return errors.New("a scene is at most 64 characters")
 	}
-	acct := a.sim.Account()
+	acct := s.Account()
 	var tok struct {
 		AccessToken string `json:"access_token"`
 		ErrCode     int    `json:"errcode"`
@@ -602,16 +757,17 @@ func (a *app) createQRCode(scene string) error {
 	if out.Ticket == "" {
 		return fmt.Errorf("qrcode/create: errcode %d %s", out.ErrCode, out.ErrMsg)
 	}
-	a.log.Info("wxsim: created a QR code", "scene", scene)
+	a.log.Info("wxsim: created a QR code", "scene", scene, "appid", acct.AppID)
 	return nil
 }
 
-// internalCall POSTs JSON to the simulated platform in process.
+// internalCall POSTs JSON to the simulated platform in process (which
+// routes it to the account its appid or access_token names).
 func (a *app) internalCall(path string, body []byte, out any) error {
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
-	a.sim.ServeHTTP(rec, req)
+	a.root.ServeHTTP(rec, req)
 	if err := json.Unmarshal(rec.Body.Bytes(), out); err != nil {
 		return fmt.Errorf("%s answered HTTP %d with an unreadable body", strings.SplitN(path, "?", 2)[0], rec.Code)
 	}
@@ -624,14 +780,14 @@ func (a *app) internalCall(path string, body []byte, out any) error {
 func (a *app) handleMenu(w http.ResponseWriter, r *http.Request) {
 	var buttons []sim.Button
 	if user := r.URL.Query().Get("user"); user != "" {
-		f := a.lookup(user)
+		f := a.lookup(r, user)
 		if f == nil {
 			writeError(w, http.StatusNotFound, "unknown_user", fmt.Sprintf("no simulated user %q", user))
 			return
 		}
 		buttons = f.Menu()
 	} else {
-		buttons = a.sim.Menu()
+		buttons = a.sim(r).Menu()
 	}
 	if buttons == nil {
 		buttons = []sim.Button{}
@@ -648,7 +804,7 @@ func (a *app) handleEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	openid := ""
 	if user := q.Get("user"); user != "" {
-		f := a.lookup(user)
+		f := a.lookup(r, user)
 		if f == nil {
 			writeError(w, http.StatusNotFound, "unknown_user", fmt.Sprintf("no simulated user %q", user))
 			return
@@ -663,21 +819,22 @@ func (a *app) handleEvents(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.feed.sync()
+	fd := a.feed(r)
+	fd.sync()
 	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
-		items, _ := a.feed.since(since, openid)
+		items, _ := fd.since(since, openid)
 		if items == nil {
 			items = []chatItem{}
 		}
 		writeJSON(w, http.StatusOK, items)
 		return
 	}
-	a.stream(w, r, since, openid)
+	a.stream(w, r, fd, since, openid)
 }
 
 // stream writes Server-Sent Events until the client leaves or the program
 // shuts down.
-func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid string) {
+func (a *app) stream(w http.ResponseWriter, r *http.Request, fd *feed, since int64, openid string) {
 	rc := http.NewResponseController(w)
 	// The server's read and write timeouts would cut the stream: lift
 	// them for this request, and bound each write instead, so a client
@@ -695,7 +852,7 @@ func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid
 	tick := time.NewTicker(a.heartbeat)
 	defer tick.Stop()
 	for {
-		items, changed := a.feed.since(since, openid)
+		items, changed := fd.since(since, openid)
 		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
 		for _, it := range items {
 			b, _ := json.Marshal(it)
@@ -712,7 +869,7 @@ func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid
 		select {
 		case <-r.Context().Done():
 			return
-		case <-a.feed.done:
+		case <-fd.done:
 			return
 		case <-changed:
 		case <-tick.C:
@@ -727,12 +884,14 @@ func (a *app) stream(w http.ResponseWriter, r *http.Request, since int64, openid
 	}
 }
 
-func (a *app) handleGetCallback(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"url": a.sim.CallbackURL(), "safe_mode": a.sim.SafeMode()})
+func (a *app) handleGetCallback(w http.ResponseWriter, r *http.Request) {
+	s := a.sim(r)
+	writeJSON(w, http.StatusOK, map[string]any{"url": s.CallbackURL(), "safe_mode": s.SafeMode(), "appid": s.Account().AppID})
 }
 
 // handleSetCallback serves PUT /sim/api/callback {"url"}: the developer's
-// server URL (服务器地址) the followers push to; "" stops pushing.
+// server URL (服务器地址) the selected account's followers push to; ""
+// stops pushing.
 func (a *app) handleSetCallback(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		URL *string `json:"url"`
@@ -748,7 +907,7 @@ func (a *app) handleSetCallback(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_url", "url must be an http(s) URL")
 		return
 	}
-	a.sim.SetCallbackURL(*req.URL)
+	a.sim(r).SetCallbackURL(*req.URL)
 	a.handleGetCallback(w, r)
 }
 
@@ -789,7 +948,7 @@ func (a *app) handlePay(w http.ResponseWriter, r *http.Request) {
 		mchid = a.mchid
 	}
 	if req.OpenID != "" {
-		if f := a.lookup(req.OpenID); f != nil {
+		if f := a.lookup(r, req.OpenID); f != nil {
 			req.OpenID = f.OpenID()
 		}
 	}

@@ -278,7 +278,8 @@ func TestAPIFollowersAndInfo(t *testing.T) {
 	var in info
 	require.Equal(t, http.StatusOK, e.call(t, "GET", "/sim/api/info", nil, &in))
 	assert.Equal(t, info{BaseURL: e.URL, ChatURL: e.URL + "/", AppID: sim.DefaultAppID, OriginalID: sim.DefaultOriginalID,
-		SafeMode: true, CallbackURL: e.bot.URL + "/wechat", MchID: e.keys.Merchant.MchID}, in)
+		SafeMode: true, CallbackURL: e.bot.URL + "/wechat", MchID: e.keys.Merchant.MchID, Selected: sim.DefaultAppID,
+		Accounts: []accountInfo{{AppID: sim.DefaultAppID, OriginalID: sim.DefaultOriginalID, CallbackURL: e.bot.URL + "/wechat", Selected: true}}}, in)
 	raw := e.raw(t, "/sim/api/info")
 	assert.NotContains(t, raw, sim.DefaultAppSecret)
 	assert.NotContains(t, raw, sim.DefaultEncodingAESKey)

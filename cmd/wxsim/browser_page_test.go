@@ -147,7 +147,7 @@ func TestBrowserPage(t *testing.T) {
 	require.Len(t, users, 1)
 	zoe := users[0]
 	var loc string
-	items, _ := e.app.feed.since(0, zoe.OpenID())
+	items, _ := e.app.first().feed.since(0, zoe.OpenID())
 	for _, d := range items {
 		if d.Location != nil {
 			loc = d.Location.Lat + "," + d.Location.Lng + "," + d.Location.Label

@@ -57,9 +57,9 @@ type walletCardJSON struct {
 	Balance          int    `json:"balance"`
 }
 
-func (a *app) handleCards(w http.ResponseWriter, _ *http.Request) {
+func (a *app) handleCards(w http.ResponseWriter, r *http.Request) {
 	out := []cardJSON{}
-	for _, c := range a.sim.Cards() {
+	for _, c := range a.sim(r).Cards() {
 		out = append(out, cardJSON{CardID: c.CardID, Kind: c.Kind, Title: c.Title, Brand: c.Brand, Status: c.Status, Quantity: c.Quantity})
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -151,7 +151,7 @@ func (a *app) handleCardAction(w http.ResponseWriter, r *http.Request) {
 		if !needCode() {
 			return
 		}
-		to := a.lookup(req.To)
+		to := a.lookup(r, req.To)
 		if to == nil {
 			writeError(w, http.StatusNotFound, "unknown_user", fmt.Sprintf("no simulated user %q to give the card to", req.To))
 			return

@@ -27,6 +27,7 @@ type command struct {
 // cmdOptions are the flags of every subcommand.
 type cmdOptions struct {
 	Sim        string
+	Account    string // the appid of the account to act on ("" = the first)
 	User       string
 	JSON       bool
 	Scene      string
@@ -157,6 +158,7 @@ func runCommand(ctx context.Context, name string, cmd command, args []string, st
 	}
 	fs.StringVar(&o.Sim, "sim", def, "the running simulator's URL ($WXSIM_URL)")
 	fs.BoolVar(&o.JSON, "json", false, "print the API's JSON answer")
+	fs.StringVar(&o.Account, "account", getenv("WXSIM_ACCOUNT"), "the `APPID` of the Official Account to act on, when the simulator hosts several ($WXSIM_ACCOUNT; default the first)")
 	cmd.setup(fs, o)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim %s\n\nFlags:\n", cmd.summary)
@@ -175,14 +177,27 @@ func runCommand(ctx context.Context, name string, cmd command, args []string, st
 	if !isHTTPURL(o.Sim) {
 		return exitStatus(stderr, prog, usagef("--sim must be an http(s) URL, got %q", o.Sim))
 	}
-	c := &apiClient{base: strings.TrimRight(o.Sim, "/"), http: &http.Client{Timeout: 30 * time.Second}}
+	c := &apiClient{base: strings.TrimRight(o.Sim, "/"), account: o.Account, http: &http.Client{Timeout: 30 * time.Second}}
 	return exitStatus(stderr, prog, cmd.run(ctx, c, o, pos, stdout))
 }
 
 // apiClient calls the control API of a running simulator.
 type apiClient struct {
-	base string
-	http *http.Client
+	base    string
+	account string // added to every request as account=APPID when not ""
+	http    *http.Client
+}
+
+// url returns the URL of a control-API path, naming the client's account.
+func (c *apiClient) url(path string) string {
+	if c.account == "" {
+		return c.base + path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return c.base + path + sep + "account=" + url.QueryEscape(c.account)
 }
 
 // statusError is a non-2xx answer of the control API.
@@ -214,7 +229,7 @@ func (c *apiClient) do(ctx context.Context, method, path string, in, out any) er
 		}
 		body = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	req, err := http.NewRequestWithContext(ctx, method, c.url(path), body)
 	if err != nil {
 		return err
 	}

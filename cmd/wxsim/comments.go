@@ -54,12 +54,12 @@ type commentJSON struct {
 // handleArticles serves GET /sim/api/articles: the published articles,
 // newest first, with their comments.
 func (a *app) handleArticles(w http.ResponseWriter, r *http.Request) {
-	pubs := a.sim.PublishedArticles()
+	pubs := a.sim(r).PublishedArticles()
 	out := make([]articleJSON, 0, len(pubs))
 	for i := len(pubs) - 1; i >= 0; i-- {
 		p := pubs[i]
 		aj := articleJSON{MsgDataID: p.MsgDataID, Index: p.Index, Title: p.Title, URL: p.URL, CommentsOpen: p.CommentsOpen, Comments: []commentJSON{}}
-		for _, c := range a.sim.Comments(p.MsgDataID, p.Index) {
+		for _, c := range a.sim(r).Comments(p.MsgDataID, p.Index) {
 			aj.Comments = append(aj.Comments, commentJSON{ID: c.ID, OpenID: c.OpenID, Name: c.Name, Content: c.Content, Elected: c.Elected, Reply: c.Reply, CreatedAt: c.CreatedAt})
 		}
 		out = append(out, aj)
@@ -83,7 +83,7 @@ func (a *app) handleComment(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	f := a.lookup(req.User)
+	f := a.lookup(r, req.User)
 	if f == nil {
 		writeError(w, http.StatusNotFound, "unknown_user", fmt.Sprintf("no simulated user %q", req.User))
 		return

@@ -55,9 +55,9 @@ func (a *app) handleComponent(w http.ResponseWriter, r *http.Request) {
 	case "authorize":
 		code := req.PreAuthCode
 		if code == "" {
-			code = a.sim.NewPreAuthCode()
+			code = a.sim(r).NewPreAuthCode()
 		}
-		out.AuthCode, err = a.sim.AuthorizeComponent(r.Context(), code)
+		out.AuthCode, err = a.sim(r).AuthorizeComponent(r.Context(), code)
 		if out.AuthCode == "" && err != nil {
 			writeError(w, http.StatusBadRequest, "bad_pre_auth_code", err.Error())
 			return
@@ -70,14 +70,14 @@ func (a *app) handleComponent(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		// The default credentials, with the platform's state reset.
-		if err := a.sim.ConfigureComponent(sim.ComponentOptions{CallbackURL: req.CallbackURL, MessageURL: req.MessageURL}); err != nil {
+		if err := a.sim(r).ConfigureComponent(sim.ComponentOptions{CallbackURL: req.CallbackURL, MessageURL: req.MessageURL}); err != nil {
 			writeError(w, http.StatusBadRequest, "bad_request", err.Error())
 			return
 		}
 	case "revoke":
-		err = a.sim.RevokeComponent(r.Context())
+		err = a.sim(r).RevokeComponent(r.Context())
 	case "ticket":
-		err = a.sim.PushComponentTicket(r.Context())
+		err = a.sim(r).PushComponentTicket(r.Context())
 	default:
 		writeError(w, http.StatusNotFound, "not_found", "unknown component action "+r.PathValue("action")+" (configure, authorize, revoke, ticket)")
 		return

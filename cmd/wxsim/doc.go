@@ -50,16 +50,49 @@
 //	wxsim menu                             the current menu
 //	wxsim inbox --user Alice [-f]          the conversation (-f: keep following it)
 //	wxsim users                            the simulated users
+//	wxsim callback [URL | none]            the account's callback URL (服务器地址): print or set
 //
 // --json prints the API's answers. Exit status: 0 ok, 1 failure (including
 // a bot reply the platform rejects, "该公众号暂时无法提供服务"), 2 usage error.
 //
+// # Several Official Accounts
+//
+// One simulator can host several Official Accounts at the same address, as
+// a third-party platform or a company running a 服务号 and a 订阅号 sees them:
+//
+//	wxsim --accounts 3 --forward-to http://127.0.0.1:8080/wechat
+//	wxsim --account wxshop0000000001:shopsecret --account wxcafe0000000001
+//
+// The first account is the one the other flags describe (--forward-to is its
+// callback URL); the others get numbered credentials (AppID
+// wx51a0de0000000002, original ID gh_51a0de000002, AppSecret 51a0de + 26
+// digits ending in 2 ...; --account APPID[:SECRET] chooses them) and the
+// same token, EncodingAESKey, safe mode, account type and reply timeout.
+// The banner prints every account's credentials. Each account has its own
+// followers, tokens, menu, callback URL and third-party-platform
+// authorization; the platform API tells them apart by appid or by the
+// access_token an account issued. WeChat Pay stays one for all.
+//
+// The subcommands act on the first account unless given --account APPID
+// (or $WXSIM_ACCOUNT), before or after the subcommand:
+//
+//	wxsim callback --account wx51a0de0000000002 http://127.0.0.1:8081/wechat
+//	wxsim --account wx51a0de0000000002 send --user Bob hello
+//	wxsim component authorize --account wx51a0de0000000002
+//
+// The chat page shows an account list in its header (hidden with one
+// account); the choice is kept in the URL (?account=APPID) and the browser.
+//
 // # Control API
 //
 // JSON over HTTP, for the chat page, the subcommands and scripts. {user} is a
-// follower's openid or name.
+// follower's openid or name. Every endpoint acts on the account named by the
+// query parameter account=APPID, the first one when it is absent; an appid
+// the simulator does not host answers 404 {"code":"unknown_account"}.
 //
-//	GET  /sim/api/info                       base URL, AppID, original ID, callback URL, mchid
+//	GET  /sim/api/info                       base URL, the selected account's AppID, original ID,
+//	                                         callback URL; mchid; "accounts": every hosted account
+//	                                         (appid, original_id, callback_url, component_authorized)
 //	GET  /sim/api/followers                  the simulated users
 //	POST /sim/api/followers                  {"name"}: the user of that name, created (201) if new
 //	GET  /sim/api/followers/{user}           one user
@@ -70,9 +103,9 @@
 //	                                         view {url}, scan {scene|ticket}
 //	GET  /sim/api/followers/{user}/inbox     the conversation [?since=SEQ]
 //	GET  /sim/api/menu                       the current menu [?user=] as {"button":[...]}
-//	GET  /sim/api/events                     chat items [?user=&since=]; Server-Sent Events
-//	                                         with Accept: text/event-stream
-//	GET  /sim/api/callback, PUT {"url"}      the callback URL (服务器地址)
+//	GET  /sim/api/events                     the account's chat items [?user=&since=]; Server-Sent
+//	                                         Events with Accept: text/event-stream
+//	GET  /sim/api/callback, PUT {"url"}      the account's callback URL (服务器地址)
 //	POST /sim/api/pay                        {prepay_id|code_url|out_trade_no, openid}
 //
 // An action answers 200 with the passive reply ("reply", null for none),

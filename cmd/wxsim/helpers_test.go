@@ -99,6 +99,9 @@ type envOptions struct {
 	safe  bool
 	noPay bool
 	noBot bool
+	// accounts, when above 1, makes the simulator host that many accounts
+	// (the others with numbered defaults and no callback URL).
+	accounts int
 }
 
 func newTestEnv(t *testing.T, o envOptions) *testEnv {
@@ -127,6 +130,10 @@ func newTestEnv(t *testing.T, o envOptions) *testEnv {
 	}
 	s, err := sim.NewHandler(opts)
 	require.NoError(t, err)
+	for i := 1; i < o.accounts; i++ {
+		_, err := s.AddAccount(sim.Options{SafeMode: o.safe})
+		require.NoError(t, err)
+	}
 	e.sim = s
 	e.app = newApp(s, e.pay, mchid, nil)
 	e.app.heartbeat = 50 * time.Millisecond

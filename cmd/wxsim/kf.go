@@ -98,17 +98,17 @@ func (a *app) handleKf(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if r.URL.Path == "/sim/api/kf/invite_accept" {
-		err = a.sim.AcceptKfInvite(req.KfAccount)
+		err = a.sim(r).AcceptKfInvite(req.KfAccount)
 	} else {
-		f := a.lookup(req.User)
+		f := a.lookup(r, req.User)
 		if f == nil {
 			writeError(w, http.StatusNotFound, "unknown_user", "no simulated user "+req.User)
 			return
 		}
 		if r.URL.Path == "/sim/api/kf/accept" {
-			err = a.sim.KfAccept(req.KfAccount, f.OpenID())
+			err = a.sim(r).KfAccept(req.KfAccount, f.OpenID())
 		} else {
-			err = a.sim.KfSwitch(f.OpenID(), req.KfAccount)
+			err = a.sim(r).KfSwitch(f.OpenID(), req.KfAccount)
 		}
 	}
 	if err != nil {

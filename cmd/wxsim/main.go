@@ -38,6 +38,12 @@ Usage:
   wxsim menu                       print the current menu
   wxsim inbox --user NAME [-f]     print (and follow) a conversation
   wxsim users                      list the simulated users
+  wxsim callback [URL | none]      print or set the callback URL (服务器地址)
+
+Several Official Accounts: "wxsim --accounts 3" hosts three at one address
+(the 2nd is AppID wx51a0de0000000002 ...; "--account APPID[:SECRET]" names
+one); the banner lists their credentials. The subcommands act on the first
+unless given --account APPID ($WXSIM_ACCOUNT); the chat page has a switcher.
 
 The subcommands talk to a running simulator: --sim URL (default $WXSIM_URL,
 else http://127.0.0.1:8090). Run "wxsim COMMAND -h" for a command's flags.
@@ -91,24 +97,27 @@ func versionLine() string {
 	return "wxsim " + v + " (github.com/wxkit/mp, " + goV + ")"
 }
 
-// hoistSimFlag moves a --sim flag given before the subcommand
-// ("wxsim --sim URL send ...") after it, where the subcommand parses it.
+// hoistSimFlag moves the --sim and --account flags given before the
+// subcommand ("wxsim --sim URL --account APPID send ...") after it, where
+// the subcommand parses them. Flags of serve ("wxsim --account APPID"
+// hosts one more account) stay where they are.
 func hoistSimFlag(args []string) []string {
-	if len(args) == 0 {
+	n, sim := 0, false
+	for n < len(args) {
+		flagName, _, hasValue := strings.Cut(strings.TrimLeft(args[n], "-"), "=")
+		if !strings.HasPrefix(args[n], "-") || flagName != "sim" && flagName != "account" {
+			break
+		}
+		sim = sim || flagName == "sim"
+		n += 2
+		if hasValue {
+			n--
+		}
+	}
+	if n == 0 || len(args) <= n {
 		return args
 	}
-	flagName, _, hasValue := strings.Cut(strings.TrimLeft(args[0], "-"), "=")
-	if !strings.HasPrefix(args[0], "-") || flagName != "sim" {
-		return args
-	}
-	n := 2
-	if hasValue {
-		n = 1
-	}
-	if len(args) <= n {
-		return args
-	}
-	if _, ok := commands[args[n]]; !ok && strings.HasPrefix(args[n], "-") {
+	if _, ok := commands[args[n]]; !ok && (!sim || strings.HasPrefix(args[n], "-")) {
 		return args // a flag of serve, or a mistake serve reports
 	}
 	out := append([]string{args[n]}, args[:n]...)

@@ -46,7 +46,7 @@ func (a *app) handleSubscribeOnce(w http.ResponseWriter, r *http.Request) {
 	if f == nil {
 		return
 	}
-	redirect, err := a.sim.SubscribeOnce(f, req.Link, !req.Cancel)
+	redirect, err := a.sim(r).SubscribeOnce(f, req.Link, !req.Cancel)
 	var aerr *sim.AuthorizeError
 	switch {
 	case errors.As(err, &aerr):

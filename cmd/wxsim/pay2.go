@@ -55,7 +55,7 @@ func payError(w http.ResponseWriter, err error) {
 	writeError(w, http.StatusInternalServerError, "internal", err.Error())
 }
 
-func (a *app) payOpenID(w http.ResponseWriter, user string) (string, bool) {
+func (a *app) payOpenID(w http.ResponseWriter, r *http.Request, user string) (string, bool) {
 	if a.pay == nil {
 		writeError(w, http.StatusNotImplemented, "no_pay", "WeChat Pay is not simulated (wxsim was started with --pay=false)")
 		return "", false
@@ -64,7 +64,7 @@ func (a *app) payOpenID(w http.ResponseWriter, user string) (string, bool) {
 		writeError(w, http.StatusBadRequest, "bad_request", "user is required")
 		return "", false
 	}
-	if f := a.lookup(user); f != nil {
+	if f := a.lookup(r, user); f != nil {
 		return f.OpenID(), true
 	}
 	return user, true // an openid the chat does not know, e.g. a JSAPI payer
@@ -73,7 +73,7 @@ func (a *app) payOpenID(w http.ResponseWriter, user string) (string, bool) {
 // handlePendingTransfers serves GET /sim/api/pay/transfers?user=: the
 // transfers waiting for that user's confirmation.
 func (a *app) handlePendingTransfers(w http.ResponseWriter, r *http.Request) {
-	openid, ok := a.payOpenID(w, r.URL.Query().Get("user"))
+	openid, ok := a.payOpenID(w, r, r.URL.Query().Get("user"))
 	if !ok {
 		return
 	}
@@ -97,7 +97,7 @@ func (a *app) handleConfirmTransfer(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	openid, ok := a.payOpenID(w, req.User)
+	openid, ok := a.payOpenID(w, r, req.User)
 	if !ok {
 		return
 	}
@@ -128,7 +128,7 @@ func (a *app) handleComplain(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
-	openid, ok := a.payOpenID(w, req.User)
+	openid, ok := a.payOpenID(w, r, req.User)
 	if !ok {
 		return
 	}

@@ -33,7 +33,7 @@ func TestPay2TransfersAndComplaints(t *testing.T) {
 	e := newTestEnv(t, envOptions{})
 	var f actionResponse
 	require.Equal(t, http.StatusOK, e.call(t, "POST", "/sim/api/followers/Max/follow", nil, &f))
-	maxID := e.app.lookup("Max").OpenID()
+	maxID := e.app.first().lookup("Max").OpenID()
 
 	status, body := e.signedPay(t, "POST", "/v3/fund-app/mch-transfer/transfer-bills", fmt.Sprintf(
 		`{"appid":%q,"out_bill_no":"TB1","transfer_scene_id":"1000","openid":%q,"transfer_amount":188,"transfer_remark":"红包",

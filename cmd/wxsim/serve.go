@@ -38,6 +38,13 @@ type serveConfig struct {
 	AccountType  string
 	Unverified   bool
 	MiniPrograms string // comma-separated appids of linked mini programs
+	// Accounts is how many Official Accounts the simulator hosts
+	// (--accounts, at least 1 + len(MoreAccounts)); the first is the one
+	// the other flags describe, the others take numbered defaults.
+	Accounts int
+	// MoreAccounts are the credentials of the accounts after the first
+	// (--account APPID[:SECRET], repeatable).
+	MoreAccounts []accountSpec
 	// AllowHosts are Host values accepted besides loopback ones
 	// (--allow-host); "*" accepts any.
 	AllowHosts []string
@@ -74,6 +81,8 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	fs.StringVar(&c.MiniPrograms, "linked-miniprograms", "", "comma-separated appids of the mini programs linked to the account (others answer 40166)")
 	fs.Var((*hostList)(&c.AllowHosts), "allow-host", "a Host name to accept besides 127.0.0.1, ::1 and localhost (repeatable; \"*\" accepts any): needed to reach a non-loopback --addr")
 	fs.BoolVar(&c.Quiet, "q", false, "do not print a line for each push and reply")
+	fs.IntVar(&c.Accounts, "accounts", 1, fmt.Sprintf("how many Official Accounts to host at the same address (1 to %d): the first is the one the other flags describe, the others get numbered credentials (AppID wx51a0de0000000002, ...); the control API (?account=APPID), the subcommands (--account APPID) and the chat page select one", maxAccounts))
+	fs.Var((*accountList)(&c.MoreAccounts), "account", "host one more Official Account, after the first, with the credentials `APPID[:SECRET]` (a numbered AppSecret when omitted; repeatable; --accounts counts them)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: wxsim [serve] [flags]\n\nRuns the simulated WeChat platform, the chat page and WeChat Pay.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -99,6 +108,15 @@ func parseServe(args []string, stderr io.Writer) (serveConfig, error) {
 	}
 	if c.Retries < 0 {
 		return c, usagef("--retries must not be negative")
+	}
+	if c.Accounts < 1 || c.Accounts > maxAccounts {
+		return c, usagef("--accounts must be between 1 and %d, got %d", maxAccounts, c.Accounts)
+	}
+	if n := 1 + len(c.MoreAccounts); n > c.Accounts {
+		if n > maxAccounts {
+			return c, usagef("at most %d accounts, got %d", maxAccounts, n)
+		}
+		c.Accounts = n
 	}
 	return c, nil
 }
@@ -173,6 +191,10 @@ func startServer(cfg serveConfig, logger *slog.Logger) (*server, error) {
 	if err != nil {
 		return fail(err)
 	}
+	if err := addAccounts(srv.sim, cfg, opts); err != nil {
+		srv.sim.Close()
+		return fail(err)
+	}
 	mchid := ""
 	if srv.keys != nil {
 		mchid = srv.keys.Merchant.MchID
@@ -225,7 +247,7 @@ func runServer(ctx context.Context, cfg serveConfig, stdout, stderr io.Writer) e
 	printBanner(stdout, cfg, srv)
 	go watchCallback(ctx, srv.sim, stderr, verifyFirstRetry, verifyMaxRetry)
 	if !cfg.Quiet {
-		defer logActivity(srv.sim, stdout)()
+		defer logAllActivity(srv.sim, stdout)()
 	}
 	<-ctx.Done()
 	fmt.Fprintln(stderr, "wxsim: shutting down")
@@ -251,7 +273,11 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 	fmt.Fprintf(tw, "  Original ID\t%s (原始ID)\n", acct.OriginalID)
 	_ = tw.Flush()
 
-	fmt.Fprintf(w, "\nOfficial Account credentials, for your bot's environment:\n\n")
+	if n := len(srv.sim.Accounts()); n > 1 {
+		fmt.Fprintf(w, "\nOfficial Account credentials (account 1 of %d, the default one), for your bot's environment:\n\n", n)
+	} else {
+		fmt.Fprintf(w, "\nOfficial Account credentials, for your bot's environment:\n\n")
+	}
 	fmt.Fprintf(w, "WECHAT_APPID=%s\n", acct.AppID)
 	fmt.Fprintf(w, "WECHAT_APPSECRET=%s\n", acct.AppSecret)
 	fmt.Fprintf(w, "WECHAT_TOKEN=%s\n", acct.Token)
@@ -261,6 +287,7 @@ func printBanner(w io.Writer, cfg serveConfig, srv *server) {
 		fmt.Fprintf(w, "WECHAT_ENCODING_AES_KEY=%s   # optional in plaintext mode\n", acct.EncodingAESKey)
 	}
 	fmt.Fprintf(w, "WECHAT_BASE_URL=%s\n", srv.url)
+	printMoreAccounts(w, srv.sim)
 	printTemplates(w, srv.sim)
 	if k := srv.keys; k != nil {
 		how := "generated"

@@ -24,12 +24,12 @@ func TestParseServe(t *testing.T) {
 	t.Parallel()
 	c, err := parseServe(nil, io.Discard)
 	require.NoError(t, err)
-	assert.Equal(t, serveConfig{Addr: DefaultAddr, SafeMode: true, Pay: true, PayDir: defaultPayDir(), ReplyTimeout: sim.DefaultReplyTimeout, AccountType: "service"}, c)
+	assert.Equal(t, serveConfig{Addr: DefaultAddr, SafeMode: true, Pay: true, PayDir: defaultPayDir(), ReplyTimeout: sim.DefaultReplyTimeout, AccountType: "service", Accounts: 1}, c)
 	c, err = parseServe([]string{"--addr", "127.0.0.1:0", "--forward-to", "http://127.0.0.1:8080/wechat", "--plaintext",
 		"--pay=false", "--reply-timeout", "2s", "--retries", "3", "-v"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, serveConfig{Addr: "127.0.0.1:0", ForwardTo: "http://127.0.0.1:8080/wechat", SafeMode: false, Pay: false,
-		PayDir: defaultPayDir(), ReplyTimeout: 2 * time.Second, Retries: 3, Verbose: true, AccountType: "service"}, c)
+		PayDir: defaultPayDir(), ReplyTimeout: 2 * time.Second, Retries: 3, Verbose: true, AccountType: "service", Accounts: 1}, c)
 	c, err = parseServe([]string{"--safe-mode=false"}, io.Discard)
 	require.NoError(t, err)
 	assert.False(t, c.SafeMode)

@@ -46,9 +46,9 @@ func watchCallback(ctx context.Context, s *sim.Sim, stderr io.Writer, first, max
 		if s.CallbackURL() != url { // changed through the control API meanwhile
 			return
 		}
-		if msg := verifyAdvice(url, err); msg != last {
-			fmt.Fprintln(stderr, msg)
-			last = msg
+		if key := problemKey(err); key != last {
+			fmt.Fprintln(stderr, verifyAdvice(url, err))
+			last = key
 		}
 		select {
 		case <-ctx.Done():
@@ -57,6 +57,21 @@ func watchCallback(ctx context.Context, s *sim.Sim, stderr io.Writer, first, max
 		}
 		wait = min(2*wait, max)
 	}
+}
+
+// problemKey tells whether two failed verifications are the same problem:
+// their reasons without the echostr, which changes at every attempt (it is
+// in the answer wanted and in the URL of a connection error).
+func problemKey(err error) string {
+	var ve *sim.URLVerificationError
+	switch {
+	case !errors.As(err, &ve):
+		return err.Error()
+	case ve.StatusCode == 0:
+		return "unreachable"
+	}
+	reason, _, _ := strings.Cut(ve.Reason, ", want the echostr")
+	return strconv.Itoa(ve.StatusCode) + " " + reason
 }
 
 // verifyAdvice explains a failed URL verification to the developer.

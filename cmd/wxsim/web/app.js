@@ -2,10 +2,16 @@
 // official account. It talks to the control API under /sim/api/ and renders
 // the follower's conversation from the Server-Sent Events of
 // /sim/api/events. Plain JavaScript, no build step.
+//
+// With several Official Accounts, every request names the selected one:
+// apiURL adds account=APPID (window.wxsim.account, set by accounts.js, ''
+// for the first), and window.wxsim.reload starts the page over for another
+// account. Feature scripts build their URLs with window.wxsim.url.
 (function () {
   'use strict';
 
   var $ = function (id) { return document.getElementById(id); };
+  var ns = window.wxsim = window.wxsim || {};
   var state = { openid: '', name: '', following: false, lastSeq: 0, es: null, stick: true, autoTop: 0, lastPush: null };
   var kindLabels = { reply: '', custom: '客服消息', template: '模板消息', mass: '群发消息', error: '' };
 
@@ -26,13 +32,23 @@
     s.className = 'status' + (info ? ' info' : '');
   }
 
+  // apiURL returns the URL of a control-API path for the selected account.
+  function apiURL(path) {
+    if (!ns.account) return path;
+    return path + (path.indexOf('?') < 0 ? '?' : '&') + 'account=' + encodeURIComponent(ns.account);
+  }
+  ns.url = apiURL;
+
+  // savedKey is where the selected follower of the account is remembered.
+  function savedKey() { return 'wxsim.openid' + (ns.account ? '.' + ns.account : ''); }
+
   function api(method, path, body) {
     var opts = { method: method, headers: { Accept: 'application/json' }, credentials: 'same-origin' };
     if (body !== undefined) {
       opts.headers['Content-Type'] = 'application/json';
       opts.body = JSON.stringify(body);
     }
-    return fetch(path, opts).then(function (r) {
+    return fetch(apiURL(path), opts).then(function (r) {
       return r.text().then(function (t) {
         var data = null;
         try { data = t ? JSON.parse(t) : null; } catch (e) { data = { error: t }; }
@@ -71,7 +87,7 @@
     var changed = f.openid !== state.openid;
     state.openid = f.openid;
     state.name = f.name;
-    try { localStorage.setItem('wxsim.openid', f.openid); } catch (e) { /* private mode */ }
+    try { localStorage.setItem(savedKey(), f.openid); } catch (e) { /* private mode */ }
     showFollower(f);
     if (changed) {
       state.lastSeq = 0;
@@ -256,7 +272,7 @@
   function openStream() {
     if (state.es) { state.es.close(); state.es = null; }
     if (!state.openid || !window.EventSource) return;
-    var es = new EventSource('/sim/api/events?user=' + encodeURIComponent(state.openid) + '&since=' + state.lastSeq);
+    var es = new EventSource(apiURL('/sim/api/events?user=' + encodeURIComponent(state.openid) + '&since=' + state.lastSeq));
     es.addEventListener('item', function (e) {
       var it;
       try { it = JSON.parse(e.data); } catch (err) { return; }
@@ -419,18 +435,26 @@
       api('GET', userPath(id)).then(function (r) { if (r.ok) selectFollower(r.data); });
     });
     document.addEventListener('click', closeSubmenus);
+    start();
+  }
 
+  // start loads the selected account's facts, its remembered follower (and
+  // their conversation), its menu and its followers.
+  function start() {
+    var account = ns.account; // answers for an account left since are dropped
     api('GET', '/sim/api/info').then(function (r) {
-      if (!r.ok) return;
+      if (!r.ok || account !== ns.account) return;
       $('account-name').textContent = '公众号 ' + r.data.original_id;
       $('callback').textContent = r.data.callback_url
         ? '推送到 pushing to ' + r.data.callback_url + (r.data.safe_mode ? ' (安全模式)' : ' (明文)')
-        : '未设置服务器地址 no callback URL: start wxsim with --forward-to';
+        : '未设置服务器地址 no callback URL: start wxsim with --forward-to' +
+          (ns.account ? ', or run wxsim callback --account ' + ns.account + ' URL' : '');
     });
     var saved = '';
-    try { saved = localStorage.getItem('wxsim.openid') || ''; } catch (e) { /* private mode */ }
+    try { saved = localStorage.getItem(savedKey()) || ''; } catch (e) { /* private mode */ }
     if (saved) {
       api('GET', userPath(saved)).then(function (r) {
+        if (account !== ns.account) return;
         if (r.ok) { selectFollower(r.data); } else { loadMenu(); loadFollowers(); }
       });
     } else {
@@ -438,6 +462,28 @@
       loadFollowers();
     }
   }
+
+  // reload starts the page over for the account now in ns.account: no
+  // follower selected, an empty conversation, then start.
+  ns.reload = function () {
+    if (state.es) { state.es.close(); state.es = null; }
+    state.openid = '';
+    state.name = '';
+    state.following = false;
+    state.lastSeq = 0;
+    state.stick = true;
+    state.autoTop = 0;
+    state.lastPush = null;
+    var chat = $('chat');
+    while (chat.firstChild) chat.removeChild(chat.firstChild);
+    chat.appendChild(el('div', 'system hint', 'Pick or create a follower above, tap 关注 Follow, then chat with the account.')).id = 'empty-hint';
+    $('current-name').textContent = '—';
+    $('openid').textContent = '';
+    $('follow-state').textContent = '';
+    document.body.removeAttribute('data-openid');
+    status('');
+    start();
+  };
 
   init();
 })();

@@ -23,6 +23,8 @@
     return e;
   }
 
+  function url(p) { return window.wxsim && window.wxsim.url ? window.wxsim.url(p) : p; } // the selected account (accounts.js)
+
   var panel = el('section', 'articles collapsed');
   panel.id = 'articles';
   var toggle = el('button', '', '文章');
@@ -58,7 +60,7 @@
           var user = document.body.getAttribute('data-openid') || '';
           var text = input.value.trim();
           if (!user || !text) return;
-          fetch('/sim/api/articles/' + a.msg_data_id + '/' + a.index + '/comments', {
+          fetch(url('/sim/api/articles/' + a.msg_data_id + '/' + a.index + '/comments'), {
             method: 'POST', headers: { 'Content-Type': 'application/json' },
             body: JSON.stringify({ user: user, content: text })
           }).then(function (r) { if (r.ok) { input.value = ''; } return load(); });
@@ -72,7 +74,7 @@
   }
 
   function load() {
-    return fetch('/sim/api/articles').then(function (r) { return r.json(); }).then(render).catch(function () {});
+    return fetch(url('/sim/api/articles')).then(function (r) { return r.json(); }).then(render).catch(function () {});
   }
 
   function init() {
@@ -83,6 +85,9 @@
     bar.appendChild(toggle);
     toggle.addEventListener('click', function () {
       panel.classList.toggle('collapsed');
+      if (!panel.classList.contains('collapsed')) load();
+    });
+    document.addEventListener('wxsim:account', function () {
       if (!panel.classList.contains('collapsed')) load();
     });
   }

@@ -6,10 +6,11 @@
   function $(id) { return document.getElementById(id); }
   function openid() { var e = $('openid'); return e ? e.textContent.trim() : ''; }
   function say(msg) { var s = $('status'); if (s) { s.textContent = msg; } }
+  function url(p) { return window.wxsim && window.wxsim.url ? window.wxsim.url(p) : p; } // the selected account (accounts.js)
   function call(method, path, body) {
     var opts = { method: method, headers: { 'Accept': 'application/json' } };
     if (body) { opts.headers['Content-Type'] = 'application/json'; opts.body = JSON.stringify(body); }
-    return fetch(path, opts).then(function (r) {
+    return fetch(url(path), opts).then(function (r) {
       return r.json().then(function (d) { return { ok: r.ok, data: d }; }, function () { return { ok: r.ok, data: {} }; });
     });
   }
