@@ -100,6 +100,7 @@ type cardState struct {
 	tickets   map[string]*simCode
 	stats     map[string]map[string]*cardCounters // day -> card_id -> counters
 	nextPage  int64
+	coins     coinState // 券点: cardpay.go
 }
 
 type cardQRItem struct{ cardID, code, openid, outerStr string }
@@ -147,6 +148,7 @@ type simCode struct {
 
 type cardCounters struct {
 	view, viewUser, receive, verify, given, active int
+	fee, originalFee                               int // 买单 through the pay cell, fen: cardpay.go
 }
 
 // cardsLocked returns the card state, creating it. s.mu held.
@@ -1209,7 +1211,7 @@ func (s *Sim) handleCardStats(kind string) func(*call) {
 					list = append(list, map[string]any{"ref_date": day, "merchanttype": 0, "cardid": id, "submerchantid": 0,
 						"view_cnt": n.view, "view_user": n.viewUser, "receive_cnt": n.receive, "receive_user": n.receive,
 						"verify_cnt": n.verify, "verify_user": n.verify, "active_cnt": n.active, "active_user": n.active,
-						"total_user": n.receive, "new_user": n.receive, "payOriginalFee": 0, "fee": 0})
+						"total_user": n.receive, "new_user": n.receive, "payOriginalFee": n.originalFee, "fee": n.fee})
 				}
 				if kind == "member" && st.cards[id] != nil && st.cards[id].kind != "MEMBER_CARD" {
 					continue
