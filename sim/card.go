@@ -1254,6 +1254,9 @@ type WalletCard struct {
 	MembershipNumber string
 	Bonus            int
 	Balance          int // fen
+	// PayCell: the card's 买单 cell is open (/card/paycell/set), so the
+	// card shows a 买单 button (Follower.PayFromPayCell).
+	PayCell bool
 }
 
 // Wallet returns the follower's card wallet, in claim order.
@@ -1267,7 +1270,7 @@ func (f *Follower) Wallet() []WalletCard {
 		card := st.cards[sc.cardID]
 		out = append(out, WalletCard{Code: sc.code, CardID: sc.cardID, Kind: card.kind, Title: card.title,
 			BrandName: card.brand, Color: card.color, Status: sc.status, OuterStr: sc.outerStr, EncryptCode: sc.encrypted,
-			Activated: sc.activated, MembershipNumber: sc.number, Bonus: sc.bonus, Balance: sc.balance})
+			Activated: sc.activated, MembershipNumber: sc.number, Bonus: sc.bonus, Balance: sc.balance, PayCell: card.payCell})
 	}
 	return out
 }

@@ -31,7 +31,9 @@ func TestPayFromPayCell(t *testing.T) {
 	// The pay cell is closed until /card/paycell/set opens it.
 	_, _, err = alice.PayFromPayCell(ctx(t), code, 1500, 2000)
 	require.ErrorIs(t, err, ErrPayCellClosed)
+	assert.False(t, alice.Wallet()[0].PayCell)
 	require.Equal(t, 0, errcode(api(t, s, tok, "POST", "/card/paycell/set", map[string]any{"card_id": id, "is_open": true})))
+	assert.True(t, alice.Wallet()[0].PayCell, "the wallet shows the 买单 button")
 
 	// Not Bob's card; no such code; bad amounts.
 	_, _, err = bob.PayFromPayCell(ctx(t), code, 1500, 2000)

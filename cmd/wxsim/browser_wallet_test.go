@@ -50,3 +50,35 @@ func TestBrowserCardWallet(t *testing.T) {
 		browsertest.Screenshot(t, "wxsim-card-wallet.png"),
 	)
 }
+
+// TestBrowserCardPayCell: a card shows its 买单 button only once the shop
+// opens the pay cell; Alice pays ¥18.00 through it and the page says so.
+func TestBrowserCardPayCell(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a browser")
+	}
+	browsertest.Require(t)
+	e := newTestEnv(t, envOptions{noPay: true})
+	id, ticket := e.createCardQR(t)
+	ctx := browsertest.Start(t)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	browsertest.Run(t, ctx, 90*time.Second,
+		chromedp.Navigate(e.URL+"/"),
+		chromedp.SendKeys(css("#follower-name"), "Alice"),
+		chromedp.Click(css("#follow")),
+		browsertest.WaitText(".bubble.from-bot", "welcome"),
+		chromedp.Click(css("#wallet-toggle")),
+		chromedp.SendKeys(css("#card-ticket"), ticket),
+		chromedp.Click(css("#card-claim")),
+		browsertest.WaitText(".wallet-card.member", "会员卡"),
+		// The wallet is drawn: no 买单 button while the pay cell is closed.
+		browsertest.WaitJS("no 买单 button", `document.querySelectorAll(".wallet-pay").length === 0`),
+	)
+	e.platform(t, "/card/paycell/set", `{"card_id":"`+id+`","is_open":true}`)
+	browsertest.Run(t, ctx, 60*time.Second,
+		browsertest.WaitJS("the amount prompt stubbed", `(window.prompt = function () { return "18.00"; }, true)`),
+		browsertest.WaitJS("the 买单 button", `document.querySelectorAll(".wallet-card.member .wallet-pay").length === 1`),
+		chromedp.Click(css(".wallet-card.member .wallet-pay")),
+		browsertest.WaitText("#wallet-status", "已支付 paid ¥18.00"),
+	)
+}

@@ -55,6 +55,7 @@ type walletCardJSON struct {
 	MembershipNumber string `json:"membership_number,omitempty"`
 	Bonus            int    `json:"bonus"`
 	Balance          int    `json:"balance"`
+	PayCell          bool   `json:"pay_cell"` // the card shows a 买单 button: cardpay.go
 }
 
 func (a *app) handleCards(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +71,7 @@ func walletJSON(f *sim.Follower) []walletCardJSON {
 	for _, c := range f.Wallet() {
 		out = append(out, walletCardJSON{Code: c.Code, CardID: c.CardID, Kind: c.Kind, Title: c.Title, Brand: c.BrandName,
 			Color: c.Color, Status: c.Status, OuterStr: c.OuterStr, EncryptCode: c.EncryptCode, Activated: c.Activated,
-			MembershipNumber: c.MembershipNumber, Bonus: c.Bonus, Balance: c.Balance})
+			MembershipNumber: c.MembershipNumber, Bonus: c.Bonus, Balance: c.Balance, PayCell: c.PayCell})
 	}
 	return out
 }

@@ -64,9 +64,29 @@
       } else {
         card.appendChild(el('div', 'wallet-state', statusText[c.status] || c.status));
       }
+      if (c.pay_cell && c.status === 'NORMAL') card.appendChild(payButton(c));
       card.appendChild(el('div', 'wallet-code', c.code));
       box.appendChild(card);
     });
+  }
+
+  // payButton is the 买单 cell of a card whose pay cell is open: the
+  // follower pays an amount (yuan) and the bot gets user_pay_from_pay_cell;
+  // its passive reply shows in the chat.
+  function payButton(c) {
+    var pay = el('button', 'wallet-pay', '买单 Pay');
+    pay.type = 'button';
+    pay.addEventListener('click', function () {
+      var yuan = window.prompt('金额 amount (¥)', '18.00');
+      if (yuan === null) return;
+      var fee = Math.round(parseFloat(yuan) * 100);
+      if (!(fee > 0)) { say('金额无效 invalid amount'); return; }
+      call('POST', base() + '/paycell', { code: c.code, fee: fee }).then(function (r) {
+        if (!r.ok) { say((r.data && r.data.error) || 'failed'); return; }
+        say(r.data.warning || ('已支付 paid ' + money(fee) + ' · ' + r.data.trans_id));
+      });
+    });
+    return pay;
   }
 
   function refresh() {
