@@ -131,7 +131,8 @@ func TestEndToEndStatistics(t *testing.T) {
 	require.Len(t, ch, 1)
 	assert.Equal(t, 1000, ch[0].RefHour)
 
-	// The 发表内容 reports: no publication, no reads simulated.
+	// The 发表内容 reports: no publication, nothing read
+	// (TestEndToEndArticleStatistics reads articles).
 	reads, err := stats.ArticleRead(ctx, d2)
 	require.NoError(t, err)
 	assert.Empty(t, reads)
@@ -161,4 +162,72 @@ func TestEndToEndStatistics(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.EqualValues(t, 61501, ae.Code)
 	assert.NotEmpty(t, ae.RID, "the simulator appends a rid like WeChat")
+}
+
+// TestEndToEndArticleStatistics publishes two articles, has followers and a
+// non-follower read, share and like them, and reads the 发表内容 reports
+// back through the typed SDK.
+func TestEndToEndArticleStatistics(t *testing.T) {
+	t.Parallel()
+	china := time.FixedZone("CST", 8*3600)
+	day1 := time.Date(2026, 11, 2, 9, 0, 0, 0, china)
+	clk := &clock{t: day1}
+	s, client := simtest.New(t, sim.Options{Clock: clk.Now}, mp.WithClock(clk.Now))
+	ctx := context.Background()
+	alice, bob, carol := s.NewUser("Alice"), s.NewUser("Bob"), s.NewUser("Carol")
+	for _, f := range []*sim.Follower{alice, bob} {
+		_, err := f.Follow(ctx)
+		require.ErrorIs(t, err, sim.ErrNoCallbackURL, "followed; no callback server in this test")
+	}
+	news := s.PublishArticle("News", "<p>news</p>", true)
+	tips := s.PublishArticle("Tips", "<p>tips</p>", false)
+
+	require.NoError(t, alice.ReadArticle(ctx, news.MsgDataID, news.Index))
+	require.NoError(t, bob.ReadArticle(ctx, news.MsgDataID, news.Index, sim.ReadVia(sim.ReadFromHistory)))
+	require.NoError(t, alice.ShareArticle(ctx, news.MsgDataID, news.Index, sim.ShareToMoments))
+	require.NoError(t, carol.ReadArticle(ctx, news.MsgDataID, news.Index, sim.ReadVia(sim.ReadFromMoments)))
+	require.NoError(t, carol.ReactToArticle(ctx, news.MsgDataID, news.Index, sim.ReactLike))
+	require.NoError(t, bob.ReadArticle(ctx, tips.MsgDataID, tips.Index))
+	_, err := bob.Comment(ctx, news.MsgDataID, news.Index, "good")
+	require.NoError(t, err)
+	assert.ErrorIs(t, alice.ReadArticle(ctx, tips.MsgDataID+100, 0), sim.ErrUnknownArticle)
+	clk.Set(day1.Add(24 * time.Hour))
+
+	stats := datacube.New(client)
+	d1 := datacube.DateOf(day1)
+	reads, err := stats.ArticleRead(ctx, d1)
+	require.NoError(t, err)
+	require.Len(t, reads, 2)
+	id, idx, ok := datacube.ArticleID(reads[0].MsgID)
+	require.True(t, ok)
+	assert.Equal(t, news.MsgDataID, id)
+	assert.Equal(t, 1, idx, "msgid carries the 1-based index")
+	assert.Equal(t, datacube.ArticleReadDetail{ReadUser: 3, ReadUserSource: []datacube.ReadSource{
+		{UserSource: int(sim.ReadSourceAll), ReadUser: 3}, {UserSource: int(sim.ReadFromChat), ReadUser: 1},
+		{UserSource: int(sim.ReadFromMoments), ReadUser: 1}, {UserSource: int(sim.ReadFromHistory), ReadUser: 1},
+	}}, reads[0].Detail)
+	assert.Equal(t, 1, reads[1].Detail.ReadUser)
+
+	shares, err := stats.ArticleShare(ctx, d1)
+	require.NoError(t, err)
+	require.Len(t, shares, 1)
+	assert.Equal(t, reads[0].MsgID, shares[0].MsgID)
+	assert.Equal(t, 1, shares[0].Detail.ShareUser)
+
+	biz, err := stats.BizSummary(ctx, d1)
+	require.NoError(t, err)
+	require.Len(t, biz, 1)
+	assert.Equal(t, 3, biz[0].Detail.ReadUser, "Bob read both articles: one reader")
+	assert.Equal(t, 1, biz[0].Detail.ShareUser)
+	assert.Equal(t, 1, biz[0].Detail.LikeUser)
+	assert.Equal(t, 1, biz[0].Detail.CommentCount)
+
+	total, err := stats.ArticleTotalDetail(ctx, d1)
+	require.NoError(t, err)
+	require.Len(t, total, 2)
+	require.Len(t, total[0].DetailList, 1, "published yesterday: one day of figures")
+	st := total[0].DetailList[0]
+	assert.Equal(t, d1, st.StatDate)
+	assert.Equal(t, []int{3, 1, 1, 1, 0, 0}, []int{st.ReadUser, st.ShareUser, st.LikeUser, st.CommentCount, st.ZaikanUser, st.CollectionUser})
+	assert.Equal(t, 1, total[1].DetailList[0].ReadUser)
 }

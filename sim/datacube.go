@@ -30,8 +30,7 @@ type datacubeReport struct {
 // datacubeReports are the 数据统计 endpoints and their documented spans; the
 // rows describe what happened in the simulator (follows and unfollows by
 // subscribe scene, messages followers sent, pushes to the callback server,
-// comments). Reads and shares of articles are not simulated: those reports
-// are empty lists.
+// comments, and reads, shares and reactions on articles: articlestats.go).
 var datacubeReports = map[string]datacubeReport{
 	"getusersummary":          {7, false, userSummaryRows},
 	"getusercumulate":         {7, false, userCumulateRows},
@@ -44,8 +43,8 @@ var datacubeReports = map[string]datacubeReport{
 	"getupstreammsgdistmonth": {30, false, func(in *insightState, _ *Sim, days []string) []map[string]any { return distRows(in, days, monthBucket) }},
 	"getinterfacesummary":     {30, false, interfaceRows},
 	"getinterfacesummaryhour": {1, false, interfaceHourRows},
-	"getarticleread":          {1, true, noRows},
-	"getarticleshare":         {1, true, noRows},
+	"getarticleread":          {1, true, articleReadRows},
+	"getarticleshare":         {1, true, articleShareRows},
 	"getbizsummary":           {1, true, bizSummaryRows},
 	"getarticletotaldetail":   {1, true, nil}, // served by articleTotalRows (needs s.mu)
 }
@@ -75,7 +74,7 @@ func (s *Sim) serveDatacube(c *call, r datacubeReport) {
 	days := dayKeys(b, e)
 	var list []map[string]any
 	if rows == nil {
-		list = s.articleTotalRows(days)
+		list = s.articleTotalRows(days, c.now)
 	} else {
 		in := s.insight
 		in.mu.Lock()
@@ -91,8 +90,6 @@ func (s *Sim) serveDatacube(c *call, r datacubeReport) {
 	}
 	c.json(out)
 }
-
-func noRows(*insightState, *Sim, []string) []map[string]any { return nil }
 
 func userSummaryRows(in *insightState, _ *Sim, days []string) []map[string]any {
 	var out []map[string]any
@@ -284,58 +281,6 @@ func interfaceHourRows(in *insightState, _ *Sim, days []string) []map[string]any
 			}
 			out = append(out, map[string]any{"ref_date": day, "ref_hour": h * 100, "callback_count": c.count, "fail_count": c.fail,
 				"total_time_cost": c.total, "max_time_cost": c.max})
-		}
-	}
-	return out
-}
-
-// bizSummaryRows: the comments followers made each day (reads, shares and
-// likes are not simulated).
-func bizSummaryRows(in *insightState, _ *Sim, days []string) []map[string]any {
-	var out []map[string]any
-	for _, day := range days {
-		n := 0
-		if d := in.days[day]; d != nil {
-			n = d.comments
-		}
-		out = append(out, map[string]any{"ref_date": day, "detail": map[string]any{"read_user": 0, "read_user_source": []any{},
-			"share_user": 0, "zaikan_user": 0, "like_user": 0, "comment_count": n, "collection_user": 0}})
-	}
-	return out
-}
-
-// articleTotalRows lists the articles published on the days, with their
-// comment counts so far (msgid "<publish_id>_<1-based index>").
-func (s *Sim) articleTotalRows(days []string) []map[string]any {
-	want := map[string]bool{}
-	for _, d := range days {
-		want[d] = true
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	in := s.insight
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	var out []map[string]any
-	for _, aid := range s.pubOrder {
-		p := s.articles[aid]
-		if p == nil || !want[chinaDay(p.updated)] {
-			continue
-		}
-		id, _ := parseInt64(p.publishID)
-		for i := range p.articles {
-			n := 0
-			if t := in.threads[threadKey(id, i)]; t != nil {
-				for _, c := range t.comments {
-					if !c.deleted {
-						n++
-					}
-				}
-			}
-			day := chinaDay(p.updated)
-			out = append(out, map[string]any{"ref_date": day, "msgid": p.publishID + "_" + itoa(int64(i+1)), "publish_type": 0,
-				"detail_list": []map[string]any{{"stat_date": day, "read_user": 0, "read_user_source": []any{}, "share_user": 0,
-					"zaikan_user": 0, "like_user": 0, "comment_count": n, "collection_user": 0}}})
 		}
 	}
 	return out

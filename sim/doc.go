@@ -61,8 +61,13 @@
 //     four 发表内容 reports, computed from what happened in the simulator by
 //     China date of Options.Clock: follows and unfollows (user_source from
 //     the subscribe scene), messages followers sent (by type and hour),
-//     pushes to the callback server (count, failures, time), comments.
-//     Spans and "end_date before today" are checked (61500, 61501).
+//     pushes to the callback server (count, failures, time), comments, and
+//     what readers did with published articles: Follower.ReadArticle (阅读,
+//     by read source; non-followers read too), ShareArticle (分享) and
+//     ReactToArticle (点赞, 在看, 收藏) feed getarticleread, getarticleshare,
+//     getbizsummary and getarticletotaldetail (up to 30 days of running
+//     totals from the publication). Spans and "end_date before today" are
+//     checked (61500, 61501).
 //   - 图文消息留言管理: comment/open, close, list, markelect, unmarkelect,
 //     delete, reply/add, reply/delete on published articles; followers
 //     comment with Follower.Comment (PublishArticle publishes as the

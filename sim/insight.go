@@ -30,6 +30,9 @@ type insightState struct {
 	clearMonth string
 	clears     int
 	threads    map[string]*commentThread // by msg_data_id + "_" + index
+	// articles is the activity on published articles by China date
+	// (articlestats.go), created on first use.
+	articles map[string]map[articleKey]*articleDay
 }
 
 func newInsightState() *insightState {
