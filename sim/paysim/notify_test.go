@@ -67,6 +67,9 @@ func TestNotification204AndTransportError(t *testing.T) {
 	_, err := f.p.Pay(context.Background(), f.mchid, "NOTE20401", "")
 	require.NoError(t, err)
 	rc.next(t)
+	// The receiver has the request; wait until its answer is recorded, as
+	// Close below would cancel an attempt still reading it.
+	require.Eventually(t, func() bool { return len(f.p.Notifications()) == 1 }, 10*time.Second, time.Millisecond)
 
 	dead := newReceiver(t)
 	deadURL := dead.srv.URL
