@@ -16,7 +16,7 @@ var (
 	// ErrPayCellClosed: the card's 买单 cell is not open (/card/paycell/set
 	// with is_open true was never called, or it was closed), so the card
 	// shows no 买单 button.
-	ErrPayCellClosed = errors.New("sim: the card's pay cell (买单) is not open")
+	ErrPayCellClosed = errors.New("sim: the card's pay cell (买单) is not open (open it with /card/paycell/set)")
 	// ErrNotEnoughCoins: a 券点 deduction larger than the balance.
 	ErrNotEnoughCoins = errors.New("sim: not enough 券点 (coins)")
 )

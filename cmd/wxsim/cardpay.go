@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,23 +67,14 @@ func (a *app) handlePayCell(w http.ResponseWriter, r *http.Request) {
 		req.OriginalFee = req.Fee
 	}
 	trans, reply, err := f.PayFromPayCell(r.Context(), req.Code, req.Fee, req.OriginalFee)
-	resp := payCellResponse{TransID: trans, Pushed: true, Reply: replyToJSON(reply)}
-	var re *sim.ReplyError
-	switch {
-	case err == nil:
-	case errors.Is(err, sim.ErrNoCallbackURL) && trans != "":
-		resp.Pushed = false
-		resp.Warning = "no callback URL is set, nothing was pushed"
-	case errors.As(err, &re) && trans != "":
+	done, pushed, warning, re := pushOutcome(err)
+	if !done || err != nil && trans == "" { // refused, or failed before it was made
+		writeCardError(w, err)
+		return
+	}
+	resp := payCellResponse{TransID: trans, Pushed: pushed, Reply: replyToJSON(reply), Warning: warning}
+	if re != nil {
 		resp.ReplyError = &replyErrorJSON{Reason: re.Reason, StatusCode: re.StatusCode, Timeout: re.Timeout, Body: string(re.Body)}
-		resp.Warning = "the bot's answer was rejected: " + re.Reason
-	case errors.Is(err, sim.ErrPayCellClosed):
-		writeError(w, http.StatusConflict, "paycell_closed", strings.TrimPrefix(err.Error(), "sim: ")+": open it with /card/paycell/set")
-		return
-	default:
-		status, code := cardErrorStatus(err)
-		writeError(w, status, code, strings.TrimPrefix(err.Error(), "sim: "))
-		return
 	}
 	writeJSON(w, http.StatusOK, resp)
 }
@@ -125,24 +115,13 @@ func (a *app) handleCoinOrder(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res, err := a.sim(r).CardPayOrder(r.Context(), sim.CoinOrder{Type: req.OrderType, FreeCoins: req.Free, PayCoins: req.Paid, Memo: req.Memo})
-	resp := coinOrderResponse{OrderID: res.OrderID, Status: res.Status, coinsJSON: coinsJSON{Free: res.FreeCoins, Paid: res.PayCoins}, Pushed: true}
-	var re *sim.ReplyError
-	switch {
-	case err == nil:
-	case errors.Is(err, sim.ErrNoCallbackURL) && res.OrderID != "":
-		resp.Pushed = false
-		resp.Warning = "no callback URL is set, nothing was pushed"
-	case errors.As(err, &re) && res.OrderID != "":
-		resp.Warning = "the bot's answer was rejected: " + re.Reason
-	case errors.Is(err, sim.ErrNotEnoughCoins):
-		writeError(w, http.StatusConflict, "not_enough_coins", strings.TrimPrefix(err.Error(), "sim: "))
-		return
-	default:
-		status, code := actionErrorStatus(err)
-		writeError(w, status, code, strings.TrimPrefix(err.Error(), "sim: "))
+	done, pushed, warning, _ := pushOutcome(err)
+	if !done || err != nil && res.OrderID == "" {
+		writeCardError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, coinOrderResponse{OrderID: res.OrderID, Status: res.Status,
+		coinsJSON: coinsJSON{Free: res.FreeCoins, Paid: res.PayCoins}, Pushed: pushed, Warning: warning})
 }
 
 type payCellOpts struct {

@@ -171,22 +171,36 @@ func (a *app) handleCardAction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "unknown_action", fmt.Sprintf("unknown card action %q (want one of %s)", action, cardActionNames))
 		return
 	}
-	resp.Pushed = true
-	var re *sim.ReplyError
-	switch {
-	case err == nil:
-	case errors.Is(err, sim.ErrNoCallbackURL):
-		resp.Pushed = false
-		resp.Warning = "no callback URL is set, nothing was pushed"
-	case errors.As(err, &re):
-		resp.Warning = "the bot's answer was rejected: " + re.Reason
-	default:
-		status, code := cardErrorStatus(err)
-		writeError(w, status, code, strings.TrimPrefix(err.Error(), "sim: "))
+	done, pushed, warning, _ := pushOutcome(err)
+	if !done {
+		writeCardError(w, err)
 		return
 	}
+	resp.Pushed, resp.Warning = pushed, warning
 	resp.Wallet = walletJSON(f)
 	writeJSON(w, http.StatusOK, resp)
+}
+
+// pushOutcome sorts the error of a card action that pushes an event to the
+// bot. done is false when the action itself was refused (the caller answers
+// err); otherwise it happened, pushed says whether the push went out, and
+// warning (with re for a rejected answer) what went wrong with it.
+func pushOutcome(err error) (done, pushed bool, warning string, re *sim.ReplyError) {
+	switch {
+	case err == nil:
+		return true, true, "", nil
+	case errors.Is(err, sim.ErrNoCallbackURL):
+		return true, false, "no callback URL is set, nothing was pushed", nil
+	case errors.As(err, &re):
+		return true, true, "the bot's answer was rejected: " + re.Reason, re
+	}
+	return false, false, "", nil
+}
+
+// writeCardError answers a refused card action.
+func writeCardError(w http.ResponseWriter, err error) {
+	status, code := cardErrorStatus(err)
+	writeError(w, status, code, strings.TrimPrefix(err.Error(), "sim: "))
 }
 
 func cardErrorStatus(err error) (int, string) {
@@ -201,6 +215,10 @@ func cardErrorStatus(err error) (int, string) {
 		return http.StatusConflict, "out_of_stock"
 	case errors.Is(err, sim.ErrCardGetLimit):
 		return http.StatusConflict, "get_limit"
+	case errors.Is(err, sim.ErrPayCellClosed):
+		return http.StatusConflict, "paycell_closed"
+	case errors.Is(err, sim.ErrNotEnoughCoins):
+		return http.StatusConflict, "not_enough_coins"
 	}
 	return actionErrorStatus(err)
 }
