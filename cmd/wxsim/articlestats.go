@@ -174,25 +174,10 @@ func cmdArticleAct(ctx context.Context, c *apiClient, o *cmdOptions, args []stri
 		}
 		body["scene"] = o.Scene
 	}
-	var id int64
-	var idx int
-	if o.Article != "" {
-		a, b, ok := strings.Cut(o.Article, "_")
-		var err1, err2 error
-		id, err1 = strconv.ParseInt(a, 10, 64)
-		idx, err2 = strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			return usagef("--article is msg_data_id_index, e.g. 1_0")
-		}
-	} else {
-		var arts []articleJSON
-		if err := c.do(ctx, http.MethodGet, "/sim/api/articles", nil, &arts); err != nil {
-			return err
-		}
-		if len(arts) == 0 {
-			return errors.New("no published article (publish one with freepublish/submit)")
-		}
-		id, idx = arts[0].MsgDataID, arts[0].Index
+	id, idx, err := pickArticle(ctx, c, o.Article, func(articleJSON) bool { return true },
+		"no published article (publish one with freepublish/submit)")
+	if err != nil {
+		return err
 	}
 	var out activityJSON
 	if err := c.do(ctx, http.MethodPost, "/sim/api/articles/"+strconv.FormatInt(id, 10)+"/"+strconv.Itoa(idx)+"/"+verb, body, &out); err != nil {

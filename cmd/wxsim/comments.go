@@ -109,35 +109,38 @@ func (a *app) handleComment(w http.ResponseWriter, r *http.Request) {
 }
 
 // cmdComment posts a comment as --user.
+// pickArticle resolves --article (msg_data_id_index), or else the newest
+// published article that want accepts; none is an error saying none.
+func pickArticle(ctx context.Context, c *apiClient, flag string, want func(articleJSON) bool, none string) (int64, int, error) {
+	if flag != "" {
+		a, b, ok := strings.Cut(flag, "_")
+		id, err1 := strconv.ParseInt(a, 10, 64)
+		idx, err2 := strconv.Atoi(b)
+		if !ok || err1 != nil || err2 != nil {
+			return 0, 0, usagef("--article is msg_data_id_index, e.g. 1_0")
+		}
+		return id, idx, nil
+	}
+	var arts []articleJSON
+	if err := c.do(ctx, http.MethodGet, "/sim/api/articles", nil, &arts); err != nil {
+		return 0, 0, err
+	}
+	for _, a := range arts {
+		if want(a) {
+			return a.MsgDataID, a.Index, nil
+		}
+	}
+	return 0, 0, errors.New(none)
+}
+
 func cmdComment(ctx context.Context, c *apiClient, o *cmdOptions, args []string, w io.Writer) error {
 	if len(args) != 1 || strings.TrimSpace(args[0]) == "" {
 		return usagef("want exactly one comment text")
 	}
-	var id int64
-	var idx int
-	if o.Article != "" {
-		a, b, ok := strings.Cut(o.Article, "_")
-		var err1, err2 error
-		id, err1 = strconv.ParseInt(a, 10, 64)
-		idx, err2 = strconv.Atoi(b)
-		if !ok || err1 != nil || err2 != nil {
-			return usagef("--article is msg_data_id_index, e.g. 1_0")
-		}
-	} else {
-		var arts []articleJSON
-		if err := c.do(ctx, http.MethodGet, "/sim/api/articles", nil, &arts); err != nil {
-			return err
-		}
-		found := false
-		for _, a := range arts {
-			if a.CommentsOpen {
-				id, idx, found = a.MsgDataID, a.Index, true
-				break
-			}
-		}
-		if !found {
-			return errors.New("no published article has comments open (publish one, then open its comments with comment.Open)")
-		}
+	id, idx, err := pickArticle(ctx, c, o.Article, func(a articleJSON) bool { return a.CommentsOpen },
+		"no published article has comments open (publish one, then open its comments with comment.Open)")
+	if err != nil {
+		return err
 	}
 	var out commentJSON
 	if err := c.do(ctx, http.MethodPost, "/sim/api/articles/"+strconv.FormatInt(id, 10)+"/"+strconv.Itoa(idx)+"/comments",
