@@ -18,6 +18,7 @@ import (
 // account it is for (by appid, or by the access_token the account issued).
 // Every Sim has one; AddAccount puts more accounts in it.
 type hub struct {
+	first    *Sim // the account New returned; never changes
 	addMu    sync.Mutex
 	mu       sync.RWMutex
 	list     []*Sim          // the first account (the one New returned) first
@@ -30,7 +31,7 @@ type hub struct {
 }
 
 func newHub(first *Sim) *hub {
-	return &hub{list: []*Sim{first}, byAppID: map[string]*Sim{first.acct.AppID: first},
+	return &hub{first: first, list: []*Sim{first}, byAppID: map[string]*Sim{first.acct.AppID: first},
 		byOrigID: map[string]*Sim{first.acct.OriginalID: first}, tokens: map[string]*Sim{}}
 }
 
@@ -62,7 +63,7 @@ func (s *Sim) AddAccount(opts Options) (*Sim, error) {
 	h := s.hub
 	h.addMu.Lock() // one addition at a time, so default numbers do not collide
 	defer h.addMu.Unlock()
-	first := h.first()
+	first := h.first
 	h.mu.Lock()
 	n := len(h.list) + 1
 	h.mu.Unlock()
@@ -129,20 +130,14 @@ func (s *Sim) AccountByAppID(appid string) *Sim {
 	return s.hub.byAppID[appid]
 }
 
-// first returns the account New returned.
-func (h *hub) first() *Sim {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	return h.list[0]
-}
-
 // claim records that account a issued the token v, so that requests
 // carrying it are served by a. Called with a.mu held (hub.mu comes after).
 func (h *hub) claim(v string, a *Sim) {
-	h.mu.Lock()
-	if a != h.list[0] { // the first account is the fallback: nothing to record
-		h.tokens[v] = a
+	if a == h.first { // the first account is the fallback: nothing to record
+		return
 	}
+	h.mu.Lock()
+	h.tokens[v] = a
 	h.mu.Unlock()
 }
 
@@ -152,8 +147,9 @@ func (h *hub) claim(v string, a *Sim) {
 // the first account otherwise (the platform's own calls, unknown values,
 // which that account then refuses as WeChat would).
 func (h *hub) owner(r *http.Request) *Sim {
+	first := h.first
 	h.mu.RLock()
-	first, single := h.list[0], len(h.list) == 1
+	single := len(h.list) == 1
 	h.mu.RUnlock()
 	if single {
 		return first

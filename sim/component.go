@@ -78,9 +78,6 @@ type authorization struct {
 	options  map[string]string
 }
 
-// auth returns the authorization of the account appid, or nil. st.mu held.
-func (st *componentState) auth(appid string) *authorization { return st.auths[appid] }
-
 // authorized reports whether the account appid has authorized the platform.
 func (st *componentState) authorized(appid string) bool {
 	st.mu.Lock()
@@ -525,7 +522,7 @@ func (s *Sim) authorizer(st *componentState, appid string) (*Sim, *authorization
 	if appid == "" {
 		return nil, nil, 41002
 	}
-	a, auth := s.AccountByAppID(appid), st.auth(appid)
+	a, auth := s.AccountByAppID(appid), st.auths[appid]
 	if a == nil || auth == nil {
 		return nil, nil, 61003
 	}

@@ -354,7 +354,7 @@ func (s *Sim) Close() {
 	}
 	s.closed = true
 	s.mu.Unlock()
-	if s.hub.first() == s { // the first account closes the accounts added to it
+	if s.hub.first == s { // the first account closes the accounts added to it
 		for _, a := range s.Accounts()[1:] {
 			a.Close()
 		}
